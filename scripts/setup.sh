@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what GovChain needs beyond the .NET SDK: the native libraries (RocksDB, libsodium)
+# and, with --npm, the Node.js packages the interoperability tests drive.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+with_npm=0
+for arg in "$@"; do
+  case "$arg" in
+    --npm) with_npm=1 ;;
+    *) die "unknown option '$arg' (known: --npm)" ;;
+  esac
+done
+
+command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH; install .NET 10 first"
+
+native_packages=(librocksdb7.8 libsodium23)
+missing=()
+for pkg in "${native_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing native libraries: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "need root (or sudo) to run: apt-get install -y ${missing[*]}"
+    sudo_cmd=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq || die "apt-get update failed"
+  "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install -y ${missing[*]} failed"
+else
+  say "native libraries present: ${native_packages[*]}"
+fi
+
+if [ "$with_npm" -eq 1 ]; then
+  js_dir=tests/GovChain.Interop.Tests/js
+  if [ -f "$js_dir/package.json" ]; then
+    command -v npm >/dev/null || die "npm is not on PATH; the interoperability tests need Node.js and npm"
+    if [ ! -d "$js_dir/node_modules/@grpc/grpc-js" ]; then
+      say "installing npm packages for the interoperability tests ($js_dir)"
+      (cd "$js_dir" && npm install --no-audit --no-fund --loglevel=error) || die "npm install in $js_dir failed"
+    else
+      say "npm packages present in $js_dir"
+    fi
+  fi
+fi
+
+say "restoring .NET packages"
+dotnet restore GovChain.sln --verbosity quiet || die "dotnet restore failed"
+say "ready"

@@ -1,0 +1,3 @@
+using GovChain.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);
