@@ -1,3 +1,3 @@
-using GovChain.Cli;
+using GovChain.Cli.Infrastructure;
 
 return await CliApp.RunAsync(args).ConfigureAwait(false);

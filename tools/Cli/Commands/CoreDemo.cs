@@ -7,7 +7,7 @@ using GovChain.Core.Transactions;
 using GovChain.Protocol;
 using Spectre.Console;
 
-namespace GovChain.Cli;
+namespace GovChain.Cli.Commands;
 
 /// <summary>
 /// Walks through what the core types already guarantee: department keys, a validated genesis,

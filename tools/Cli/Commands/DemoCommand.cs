@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace GovChain.Cli;
+namespace GovChain.Cli.Commands;
 
 /// <summary>The walkthrough README's first command runs.</summary>
 internal static class DemoCommand
