@@ -60,7 +60,7 @@ internal sealed partial class BlockStore
             for (uint i = 0; i < count; i++, cursor.Next())
             {
                 ExpectAt(cursor, height, i, "transaction");
-                block.Transactions.Add(Parse(SignedTransaction.Parser, cursor.Value, height, "transaction"));
+                block.Transactions.Add(Parse(SignedTransaction.Parser, Checksummed.Unwrap(cursor.Value, "transaction"), height, "transaction"));
             }
         }
 
@@ -84,7 +84,7 @@ internal sealed partial class BlockStore
             for (uint i = 0; i < header.TxCount; i++, cursor.Next())
             {
                 ExpectAt(cursor, height, i, "receipt");
-                receipts.Add(Parse(Receipt.Parser, cursor.Value, height, "receipt"));
+                receipts.Add(Parse(Receipt.Parser, Checksummed.Unwrap(cursor.Value, "receipt"), height, "receipt"));
             }
         }
 
@@ -110,7 +110,7 @@ internal sealed partial class BlockStore
         var (height, index) = StorageKeys.ReadHeightIndex(position);
         var txBytes = _kv.Get(Column.Transactions, position)
             ?? throw new StorageCorruptionException($"Transaction {txId.ToShortString()} is indexed but missing.");
-        var tx = Parse(SignedTransaction.Parser, txBytes, height, "transaction");
+        var tx = Parse(SignedTransaction.Parser, Checksummed.Unwrap(txBytes, "transaction"), height, "transaction");
         if (tx.Id() != txId)
         {
             throw new StorageCorruptionException($"The stored transaction at {height}/{index} does not match its id {txId.ToShortString()}.");
@@ -118,7 +118,7 @@ internal sealed partial class BlockStore
 
         var receiptBytes = _kv.Get(Column.Receipts, position)
             ?? throw new StorageCorruptionException($"The receipt of transaction {txId.ToShortString()} is missing.");
-        var receipt = Parse(Receipt.Parser, receiptBytes, height, "receipt");
+        var receipt = Parse(Receipt.Parser, Checksummed.Unwrap(receiptBytes, "receipt"), height, "receipt");
         if (!txId.Equals(receipt.TxId.Span) || receipt.Height != height || receipt.Index != index)
         {
             throw new StorageCorruptionException($"The stored receipt at {height}/{index} is not the receipt of {txId.ToShortString()}.");

@@ -76,8 +76,8 @@ internal sealed partial class BlockStore : IBlockStore
             {
                 StorageKeys.WriteHeightIndex(position, height, (uint)i);
                 ids[i].CopyTo(id);
-                batch.Put(Column.Transactions, position, block.Transactions[i].ToByteArray());
-                batch.Put(Column.Receipts, position, receipts[i].ToByteArray());
+                batch.Put(Column.Transactions, position, Checksummed.Wrap(block.Transactions[i].ToByteArray()));
+                batch.Put(Column.Receipts, position, Checksummed.Wrap(receipts[i].ToByteArray()));
                 batch.Put(Column.TxIndex, id, position);
             }
 

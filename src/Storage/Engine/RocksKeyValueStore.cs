@@ -52,6 +52,7 @@ internal sealed unsafe class RocksKeyValueStore : IKeyValueStore
             RocksDbNative.rocksdb_options_set_create_if_missing(dbOptions, options.CreateIfMissing ? (byte)1 : (byte)0);
             RocksDbNative.rocksdb_options_set_create_missing_column_families(dbOptions, options.CreateIfMissing ? (byte)1 : (byte)0);
             RocksDbNative.rocksdb_options_set_paranoid_checks(dbOptions, 1);
+            RocksDbNative.rocksdb_options_set_wal_recovery_mode(dbOptions, RocksDbNative.WalRecoveryTolerateCorruptedTail);
             RocksDbNative.rocksdb_options_set_info_log_level(dbOptions, RocksDbNative.InfoLogLevelError);
             RocksDbNative.rocksdb_options_set_keep_log_file_num(dbOptions, 4);
             RocksDbNative.rocksdb_options_increase_parallelism(dbOptions, Math.Max(2, Environment.ProcessorCount));
@@ -207,6 +208,18 @@ internal sealed unsafe class RocksKeyValueStore : IKeyValueStore
     }
 
     public IKeyValueSnapshot OpenSnapshot() => new RocksSnapshot(this);
+
+    /// <summary>Writes every column's memtable to SST files and waits (tests and tools only).</summary>
+    internal void Flush()
+    {
+        using var options = new FlushOptionsHandle();
+        RocksDbNative.rocksdb_flushoptions_set_wait(options, 1);
+        foreach (var family in _families)
+        {
+            RocksDbNative.rocksdb_flush_cf(_db, options, family, out var error);
+            RocksDbNative.ThrowIfError(error);
+        }
+    }
 
     public void Dispose()
     {

@@ -99,6 +99,13 @@ internal sealed class WriteOptionsHandle : RocksHandle
     protected override void Free(nint pointer) => RocksDbNative.rocksdb_writeoptions_destroy(pointer);
 }
 
+internal sealed class FlushOptionsHandle : RocksHandle
+{
+    public FlushOptionsHandle() => Own(RocksDbNative.rocksdb_flushoptions_create(), "flush options");
+
+    protected override void Free(nint pointer) => RocksDbNative.rocksdb_flushoptions_destroy(pointer);
+}
+
 internal sealed class WriteBatchHandle : RocksHandle
 {
     public WriteBatchHandle() => Own(RocksDbNative.rocksdb_writebatch_create(), "write batch");

@@ -20,6 +20,11 @@ internal static unsafe partial class RocksDbNative
     // Info log level 3 = ERROR: RocksDB's LOG file keeps only what matters to an operator.
     internal const int InfoLogLevelError = 3;
 
+    // kTolerateCorruptedTailRecords: after a crash, an incomplete last record (a write that never
+    // returned) is dropped; damage anywhere else fails the open instead of silently cutting the
+    // log short, which could drop acknowledged blocks.
+    internal const int WalRecoveryTolerateCorruptedTail = 1;
+
     // An explicit static constructor (not a field initialiser) guarantees the resolver is in
     // place before the first P/Invoke of this class is bound.
 #pragma warning disable CA1810
@@ -209,6 +214,26 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Lib)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial void rocksdb_writeoptions_set_sync(WriteOptionsHandle options, byte value);
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial void rocksdb_options_set_wal_recovery_mode(OptionsHandle options, int mode);
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial nint rocksdb_flushoptions_create();
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial void rocksdb_flushoptions_destroy(nint options);
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial void rocksdb_flushoptions_set_wait(FlushOptionsHandle options, byte wait);
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial void rocksdb_flush_cf(DbHandle db, FlushOptionsHandle options, ColumnFamilyHandle cf, out nint error);
 
     // ---- write batch ----
 

@@ -148,8 +148,9 @@ internal sealed partial class StateStore : IStateStore
             throw new StorageException("The prepared state belongs to another database.");
         }
 
-        var expectedHeight = _genesisWritten ? _height + 1 : 0;
-        if (prepared.Height != expectedHeight || prepared.BaseRoot != _root.Hash)
+        // Height 0 is the genesis state, allowed once on a fresh database; blocks may also start without one.
+        var fits = prepared.Height == 0 ? !_genesisWritten && _height == 0 : prepared.Height == _height + 1;
+        if (!fits || prepared.BaseRoot != _root.Hash)
         {
             throw new StorageException(
                 $"The prepared state (height {prepared.Height}) is stale: the state is now at height {_height}; prepare it again.");
