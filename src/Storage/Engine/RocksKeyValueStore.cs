@@ -52,7 +52,7 @@ internal sealed unsafe class RocksKeyValueStore : IKeyValueStore
             RocksDbNative.rocksdb_options_set_create_if_missing(dbOptions, options.CreateIfMissing ? (byte)1 : (byte)0);
             RocksDbNative.rocksdb_options_set_create_missing_column_families(dbOptions, options.CreateIfMissing ? (byte)1 : (byte)0);
             RocksDbNative.rocksdb_options_set_paranoid_checks(dbOptions, 1);
-            RocksDbNative.rocksdb_options_set_wal_recovery_mode(dbOptions, RocksDbNative.WalRecoveryTolerateCorruptedTail);
+            RocksDbNative.rocksdb_options_set_wal_recovery_mode(dbOptions, RocksDbNative.WalRecoveryPointInTime);
             RocksDbNative.rocksdb_options_set_info_log_level(dbOptions, RocksDbNative.InfoLogLevelError);
             RocksDbNative.rocksdb_options_set_keep_log_file_num(dbOptions, 4);
             RocksDbNative.rocksdb_options_increase_parallelism(dbOptions, Math.Max(2, Environment.ProcessorCount));

@@ -20,10 +20,11 @@ internal static unsafe partial class RocksDbNative
     // Info log level 3 = ERROR: RocksDB's LOG file keeps only what matters to an operator.
     internal const int InfoLogLevelError = 3;
 
-    // kTolerateCorruptedTailRecords: after a crash, an incomplete last record (a write that never
-    // returned) is dropped; damage anywhere else fails the open instead of silently cutting the
-    // log short, which could drop acknowledged blocks.
-    internal const int WalRecoveryTolerateCorruptedTail = 1;
+    // kPointInTimeRecovery: after a crash the log is replayed up to the first incomplete record.
+    // Appends are synced before they return, so only a write that never returned can be cut;
+    // kTolerateCorruptedTailRecords refused to open after a SIGKILL mid-write (a truncated
+    // record body), as the crash test showed.
+    internal const int WalRecoveryPointInTime = 2;
 
     // An explicit static constructor (not a field initialiser) guarantees the resolver is in
     // place before the first P/Invoke of this class is bound.
