@@ -5,7 +5,7 @@ using GovChain.Storage.CrashChild;
 // Usage:
 //   append <dir>        appends blocks with state changes, printing "appended <height> <hash>" after each
 //                       append returns, until killed (or 60 s pass, so a lost child never runs for ever)
-//   fill <dir> <keys>   writes <keys> state keys in blocks of 10,000 changes, prints "filled <height>",
+//   fill <dir> <keys>   writes <keys> state keys in blocks of 100,000 changes, prints "filled <height>",
 //                       then waits to be killed (at most 10 minutes)
 if (args.Length < 2)
 {
@@ -30,9 +30,9 @@ if (args[0] == "append")
 
 if (args[0] == "fill" && args.Length == 3 && int.TryParse(args[2], out var keys))
 {
-    var options = new StorageOptions { SyncWrites = false };
+    var options = new StorageOptions { SyncWrites = false, KeepRecentHeights = 2 };
     using var db = NodeDatabase.Open(args[1], ChainWriter.ChainId, ChainWriter.GenesisHash, options);
-    const int PerBlock = 10_000;
+    const int PerBlock = 100_000;
     for (var written = 0; written < keys; written += PerBlock)
     {
         var changes = new GovChain.Core.State.StateChanges();

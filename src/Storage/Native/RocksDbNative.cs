@@ -218,6 +218,10 @@ internal static unsafe partial class RocksDbNative
 
     [LibraryImport(Lib)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial void rocksdb_options_set_max_total_wal_size(OptionsHandle options, ulong bytes);
+
+    [LibraryImport(Lib)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial void rocksdb_options_set_wal_recovery_mode(OptionsHandle options, int mode);
 
     [LibraryImport(Lib)]
