@@ -15,7 +15,7 @@ internal sealed record RocksEngineOptions(long BlockCacheBytes, bool CreateIfMis
 internal sealed unsafe class RocksKeyValueStore : IKeyValueStore
 {
     private const string DefaultFamily = "default";
-    private const ulong MaxTotalWalBytes = 256UL * 1024 * 1024;
+    private const ulong MaxTotalWalBytes = 64UL * 1024 * 1024;
 
     private readonly DbHandle _db;
     private readonly ColumnFamilyHandle[] _families;

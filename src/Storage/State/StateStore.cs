@@ -41,7 +41,17 @@ internal sealed partial class StateStore : IStateStore
 
     public ulong Height => Volatile.Read(ref _height);
 
-    public Hash32 Root => _root.Hash;
+    public Hash32 Root
+    {
+        get
+        {
+            // NodeRef is wider than a word; read it under the lock a commit writes it under.
+            lock (_commitLock)
+            {
+                return _root.Hash;
+            }
+        }
+    }
 
     public ulong OldestHeight => Volatile.Read(ref _oldest);
 
