@@ -1,0 +1,231 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using GovChain.Core.Hashing;
+using GovChain.Storage.Blocks;
+using GovChain.Storage.Engine;
+using GovChain.Storage.State;
+using GovChain.Storage.Wal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovChain.Storage;
+
+/// <summary>
+/// A node's database: blocks, transactions, state and the consensus WAL of one chain, in one
+/// RocksDB directory (or in memory, for tests and simulations). The directory carries a format
+/// marker with the chain id and genesis hash, so a node never runs on another chain's data.
+/// </summary>
+public sealed partial class NodeDatabase : IDisposable
+{
+    /// <summary>Version of the on-disk layout this code reads and writes.</summary>
+    public const uint FormatVersion = 1;
+
+    private readonly IKeyValueStore _kv;
+    private readonly BlockStore _blocks;
+    private readonly StateStore _state;
+    private readonly ConsensusWal _wal;
+    private int _disposed;
+
+    private NodeDatabase(IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options, string location)
+    {
+        _kv = kv;
+        ChainId = chainId;
+        GenesisHash = genesisHash;
+        Location = location;
+        CheckOrWriteMarker(kv, chainId, genesisHash, location, options);
+        var (lastHeight, lastHash) = ReadLastCommitted(kv);
+        var commitLock = new Lock();
+        _state = new StateStore(kv, options, commitLock, lastHeight);
+        _blocks = new BlockStore(kv, _state, options, commitLock, chainId, genesisHash, lastHeight, lastHash);
+        _wal = new ConsensusWal(kv);
+    }
+
+    public string ChainId { get; }
+
+    public Hash32 GenesisHash { get; }
+
+    /// <summary>The directory, or "(memory)".</summary>
+    public string Location { get; }
+
+    public IBlockStore Blocks => _blocks;
+
+    public IStateStore State => _state;
+
+    public IConsensusWal ConsensusWal => _wal;
+
+    /// <summary>
+    /// Opens (or creates) the database in <paramref name="directory"/>. Throws
+    /// <see cref="StorageException"/> with the reason when the directory holds something else or
+    /// another chain's data, <see cref="StorageCorruptionException"/> when it is damaged, and
+    /// <see cref="Core.Native.NativeLibraryMissingException"/> when librocksdb7.8 is not installed.
+    /// </summary>
+    public static NodeDatabase Open(
+        string directory, string chainId, Hash32 genesisHash, StorageOptions? options = null, ILogger<NodeDatabase>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(chainId);
+        options ??= new StorageOptions();
+        options.Validate();
+        var log = (ILogger?)logger ?? NullLogger.Instance;
+        var started = Stopwatch.GetTimestamp();
+        var fullPath = Path.GetFullPath(directory);
+        var createNew = CheckDirectory(fullPath);
+
+        RocksKeyValueStore kv;
+        try
+        {
+            kv = RocksKeyValueStore.Open(fullPath, new RocksEngineOptions(options.BlockCacheBytes, createNew));
+        }
+        catch (StorageCorruptionException ex)
+        {
+            LogOpenFailed(log, fullPath, ex.Message);
+            throw new StorageCorruptionException($"The data directory {fullPath} is damaged: {ex.Message}", ex);
+        }
+        catch (StorageException ex)
+        {
+            LogOpenFailed(log, fullPath, ex.Message);
+            throw new StorageException($"The data directory {fullPath} cannot be opened as a GovChain database: {ex.Message}", ex);
+        }
+
+        try
+        {
+            var db = new NodeDatabase(kv, chainId, genesisHash, options, fullPath);
+            LogOpened(log, fullPath, chainId, db.Blocks.LastHeight, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return db;
+        }
+        catch (Exception ex)
+        {
+            kv.Dispose();
+            LogOpenFailed(log, fullPath, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>A database held in memory, with the same behaviour and checks as the RocksDB one.</summary>
+    public static NodeDatabase OpenInMemory(string chainId, Hash32 genesisHash, StorageOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chainId);
+        options ??= new StorageOptions();
+        options.Validate();
+        return new NodeDatabase(new MemoryKeyValueStore(), chainId, genesisHash, options, "(memory)");
+    }
+
+    internal static NodeDatabase OpenOn(IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options) =>
+        new(kv, chainId, genesisHash, options, "(engine)");
+
+    internal IKeyValueStore Engine => _kv;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _kv.Dispose();
+        }
+    }
+
+    /// <summary>Returns true when a new database is to be created; throws when the directory holds something that is not one.</summary>
+    private static bool CheckDirectory(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new StorageException($"The data directory {path} is a file.");
+        }
+
+        if (!Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any())
+        {
+            Directory.CreateDirectory(path);
+            return true;
+        }
+
+        if (!File.Exists(Path.Combine(path, "CURRENT")))
+        {
+            throw new StorageException(
+                $"The data directory {path} is not empty and holds no database (no RocksDB CURRENT file): " +
+                "it is damaged or belongs to something else. Point the node at an empty directory or restore the data.");
+        }
+
+        return false;
+    }
+
+    private static void CheckOrWriteMarker(IKeyValueStore kv, string chainId, Hash32 genesisHash, string location, StorageOptions options)
+    {
+        var marker = kv.Get(Column.Meta, StorageKeys.FormatMarker);
+        if (marker is null)
+        {
+            using (var cursor = kv.OpenCursor(Column.Blocks))
+            {
+                cursor.SeekToFirst();
+                if (cursor.Valid || kv.Get(Column.Meta, StorageKeys.LastCommitted) is not null)
+                {
+                    throw new StorageException($"The database in {location} has blocks but no GovChain format marker: it is damaged or foreign.");
+                }
+            }
+
+            using var batch = kv.CreateBatch();
+            batch.Put(Column.Meta, StorageKeys.FormatMarker, EncodeMarker(chainId, genesisHash));
+            kv.Write(batch, options.SyncWrites);
+            return;
+        }
+
+        var (version, storedChain, storedGenesis) = DecodeMarker(marker, location);
+        if (version != FormatVersion)
+        {
+            throw new StorageException($"The database in {location} has format version {version}; this node reads version {FormatVersion}.");
+        }
+
+        if (storedChain != chainId || storedGenesis != genesisHash)
+        {
+            throw new StorageException(
+                $"The database in {location} belongs to chain '{storedChain}' (genesis {storedGenesis.ToShortString()}), " +
+                $"not to '{chainId}' (genesis {genesisHash.ToShortString()}).");
+        }
+    }
+
+    private static byte[] EncodeMarker(string chainId, Hash32 genesisHash)
+    {
+        var chain = Encoding.UTF8.GetBytes(chainId);
+        var marker = new byte[4 + 2 + chain.Length + Hash32.Size];
+        BinaryPrimitives.WriteUInt32BigEndian(marker, FormatVersion);
+        BinaryPrimitives.WriteUInt16BigEndian(marker.AsSpan(4), checked((ushort)chain.Length));
+        chain.CopyTo(marker, 6);
+        genesisHash.CopyTo(marker.AsSpan(6 + chain.Length));
+        return marker;
+    }
+
+    private static (uint Version, string ChainId, Hash32 Genesis) DecodeMarker(byte[] marker, string location)
+    {
+        if (marker.Length >= 6)
+        {
+            var chainLength = BinaryPrimitives.ReadUInt16BigEndian(marker.AsSpan(4));
+            if (marker.Length == 6 + chainLength + Hash32.Size)
+            {
+                return (BinaryPrimitives.ReadUInt32BigEndian(marker),
+                    Encoding.UTF8.GetString(marker, 6, chainLength),
+                    new Hash32(marker.AsSpan(6 + chainLength)));
+            }
+        }
+
+        throw new StorageCorruptionException($"The format marker of the database in {location} is damaged.");
+    }
+
+    private static (ulong Height, Hash32 Hash) ReadLastCommitted(IKeyValueStore kv)
+    {
+        var last = kv.Get(Column.Meta, StorageKeys.LastCommitted);
+        if (last is null)
+        {
+            return (0, Hash32.Zero);
+        }
+
+        return last.Length == StorageKeys.HeightSize + Hash32.Size
+            ? (StorageKeys.ReadHeight(last), new Hash32(last.AsSpan(StorageKeys.HeightSize)))
+            : throw new StorageCorruptionException("The last-committed record is damaged.");
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information,
+        Message = "Opened node database {Path} of chain {ChainId} at height {Height} in {ElapsedMs:F0} ms")]
+    private static partial void LogOpened(ILogger logger, string path, string chainId, ulong height, double elapsedMs);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Cannot open node database {Path}: {Reason}")]
+    private static partial void LogOpenFailed(ILogger logger, string path, string reason);
+}
