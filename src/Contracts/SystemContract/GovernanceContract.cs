@@ -20,9 +20,6 @@ internal sealed partial class GovernanceContract : Contract
 
     public override string Name => ContractNames.System;
 
-    /// <summary>The smallest approval count above 2/3 of <paramref name="departments"/>.</summary>
-    public static uint RequiredApprovals(int departments) => (uint)((departments * 2 / 3) + 1);
-
     public override ByteString Execute(CallContext ctx, string method, ByteString args) => method switch
     {
         SystemMethods.Propose => Propose(ctx, ctx.ParseArgs(args, ProposeArgs.Parser)).ToByteString(),
@@ -146,7 +143,7 @@ internal sealed partial class GovernanceContract : Contract
         var departments = SystemState.ReadDepartmentList(ctx).Ids;
         ctx.Meter.Loop(proposal.Approvals.Count);
         var approvals = (uint)proposal.Approvals.Count(departments.Contains);
-        var required = RequiredApprovals(departments.Count);
+        var required = SystemState.RequiredApprovals(departments.Count);
         var executed = false;
         if (approvals >= required)
         {

@@ -29,6 +29,9 @@ public static class SystemState
 
     public static byte[] ValidatorChangeKey { get; } = StateKeys.Of("system/validator_change");
 
+    /// <summary>The smallest count of department approvals above 2/3 of <paramref name="departments"/>.</summary>
+    public static uint RequiredApprovals(int departments) => (uint)((departments * 2 / 3) + 1);
+
     public static byte[] DepartmentKey(string id) => StateKeys.Of("system/department/", id);
 
     public static byte[] RoleHoldersKey(string role) => StateKeys.Of("system/role/", role);
