@@ -25,12 +25,12 @@ public sealed class ProcurementContractTests : IDisposable
     private static byte[] Salt(byte b) => Enumerable.Repeat(b, 24).ToArray();
 
     /// <summary>Publishes "T-1": bids up to height+3, reveals up to height+6.</summary>
-    private (ulong BidDeadline, ulong RevealDeadline) Publish(params (string, uint)[] milestones)
+    private (ulong BidDeadline, ulong RevealDeadline) Publish(params TenderMilestoneSpec[] milestones)
     {
         var bid = _chain.Height + 4;
         var reveal = bid + 3;
         _chain.Ok(_chain.Officer, ProcurementCalls.PublishTender("T-1", "Bridge repair", Documents, bid, reveal,
-            milestones.Length == 0 ? [("foundations", 3000), ("deck", 7000)] : milestones));
+            milestones.Length == 0 ? [ProcurementCalls.Milestone("foundations", 3000), ProcurementCalls.Milestone("deck", 7000)] : milestones));
         return (bid, reveal);
     }
 
@@ -150,10 +150,10 @@ public sealed class ProcurementContractTests : IDisposable
     [Fact]
     public void PublishTender_WithoutOfficerRole_OrBadSchedule_IsRefused()
     {
-        _chain.Fails(ResultCode.Unauthorized, _bidders[0], ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 20, ("all", 10_000)));
-        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, _chain.Height, 20, ("all", 10_000)));
-        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 10, ("all", 10_000)));
-        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 20, ("half", 5_000)));
+        _chain.Fails(ResultCode.Unauthorized, _bidders[0], ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 20, ProcurementCalls.Milestone("all", 10_000)));
+        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, _chain.Height, 20, ProcurementCalls.Milestone("all", 10_000)));
+        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 10, ProcurementCalls.Milestone("all", 10_000)));
+        _chain.Fails(ResultCode.InvalidArgument, _chain.Officer, ProcurementCalls.PublishTender("T-2", "x", Documents, 10, 20, ProcurementCalls.Milestone("half", 5_000)));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class ProcurementContractTests : IDisposable
         using var chain = new TestChain(customize: (g, c) =>
             g.Roles.Add(TestChain.Grant(Roles.ProcurementInspector, c.Officer, TestChain.DepartmentId(0))));
         var bidder = chain.Key(33);
-        chain.Ok(chain.Officer, ProcurementCalls.PublishTender("T-9", "Roof", Documents, 3, 5, ("a", 5_000), ("b", 5_000)));
+        chain.Ok(chain.Officer, ProcurementCalls.PublishTender("T-9", "Roof", Documents, 3, 5, ProcurementCalls.Milestone("a", 5_000), ProcurementCalls.Milestone("b", 5_000)));
         chain.Fails(ResultCode.InvalidState, chain.Inspector, ProcurementCalls.ApproveMilestone("T-9", 0, Report));
         chain.Ok(bidder, ProcurementCalls.SubmitBid("T-9", bidder.PublicKey, 10, _salts[0]));
         while (chain.Height < 3)
@@ -188,7 +188,7 @@ public sealed class ProcurementContractTests : IDisposable
     {
         using var chain = new TestChain(departments: 2, customize: (g, c) =>
             g.Roles.Add(TestChain.Grant(Roles.ProcurementOfficer, c.Key(80), TestChain.DepartmentId(1))));
-        chain.Ok(chain.Officer, ProcurementCalls.PublishTender("T-5", "Roads", Documents, 3, 5, ("all", 10_000)));
+        chain.Ok(chain.Officer, ProcurementCalls.PublishTender("T-5", "Roads", Documents, 3, 5, ProcurementCalls.Milestone("all", 10_000)));
 
         chain.Fails(ResultCode.Unauthorized, chain.Key(80), ProcurementCalls.CancelTender("T-5", "mine now"));
     }

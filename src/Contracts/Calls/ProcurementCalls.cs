@@ -9,7 +9,7 @@ public static class ProcurementCalls
 {
     public static ContractCall PublishTender(
         string tenderId, string title, ReadOnlySpan<byte> documentHash, ulong bidDeadlineHeight, ulong revealDeadlineHeight,
-        params IEnumerable<(string Description, uint ShareBasisPoints)> milestones)
+        params IEnumerable<TenderMilestoneSpec> milestones)
     {
         var args = new PublishTenderArgs
         {
@@ -19,9 +19,13 @@ public static class ProcurementCalls
             BidDeadlineHeight = bidDeadlineHeight,
             RevealDeadlineHeight = revealDeadlineHeight,
         };
-        args.Milestones.AddRange(milestones.Select(m => new TenderMilestoneSpec { Description = m.Description, ShareBasisPoints = m.ShareBasisPoints }));
+        args.Milestones.AddRange(milestones);
         return new ContractCall(ContractNames.Procurement, ProcurementMethods.PublishTender, args);
     }
+
+    /// <summary>A milestone paying <paramref name="shareBasisPoints"/>/10000 of the award on approval.</summary>
+    public static TenderMilestoneSpec Milestone(string description, uint shareBasisPoints) =>
+        new() { Description = description, ShareBasisPoints = shareBasisPoints };
 
     /// <summary>Seals a bid: keep <paramref name="salt"/> secret until the reveal (see <see cref="BidCommitments"/>).</summary>
     public static ContractCall SubmitBid(string tenderId, ReadOnlySpan<byte> bidder, ulong amount, ReadOnlySpan<byte> salt) =>
