@@ -135,6 +135,14 @@ public sealed class SystemContractTests : IDisposable
     }
 
     [Fact]
+    public void AddDepartment_WithoutAdmin_IsRefusedAtProposal()
+    {
+        var department = new Department { Id = "orphan", ValidatorKey = ByteString.CopyFrom(_chain.Key(45).PublicKey), VotingPower = 1 };
+
+        _chain.Fails(ResultCode.InvalidArgument, _chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.AddDepartment(department)));
+    }
+
+    [Fact]
     public void RemoveDepartment_Last_IsRefused()
     {
         using var chain = new TestChain(departments: 1);
@@ -148,7 +156,7 @@ public sealed class SystemContractTests : IDisposable
         using var chain = new TestChain(departments: 1);
         var department = new Department { Id = "copycat", ValidatorKey = ByteString.CopyFrom(chain.Validators[0].PublicKey), VotingPower = 1 };
 
-        chain.Fails(ResultCode.AlreadyExists, chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.AddDepartment(department)));
+        chain.Fails(ResultCode.AlreadyExists, chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.AddDepartment(department, chain.Key(46).PublicKeyBytes())));
     }
 
     [Fact]

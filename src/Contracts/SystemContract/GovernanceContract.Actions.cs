@@ -22,6 +22,13 @@ internal sealed partial class GovernanceContract
         {
             case GovernanceAction.ActionOneofCase.AddDepartment:
                 CheckNewDepartment(action.AddDepartment);
+
+                // A department nobody can act for would still count towards the 2/3 and could stall governance.
+                if (action.AddDepartment.Admins.Count == 0)
+                {
+                    throw new ContractException(ResultCode.InvalidArgument, "a new department needs at least one admin");
+                }
+
                 break;
             case GovernanceAction.ActionOneofCase.RemoveDepartment:
                 Identifiers.RequireId(action.RemoveDepartment.DepartmentId, "department_id");
