@@ -48,6 +48,7 @@ public sealed class LandContractTests : IDisposable
         Assert.True(last.ToOwner.Span.SequenceEqual(_bob.PublicKey));
         Assert.Equal(approve.TxId, last.TxId);
         Assert.Equal("250000", last.Detail);
+        Assert.Equal(1_700_000_000_000 + ((long)approve.Height * 1000), last.TimeUnixMs);
     }
 
     [Fact]

@@ -68,6 +68,19 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Queries_OnAStateWithoutGenesis_AnswerWithoutThrowing()
+    {
+        var engine = new ContractEngine();
+        var empty = new MemoryState();
+
+        foreach (var m in ContractCatalog.All.Where(m => m.IsQuery))
+        {
+            var result = engine.Query(empty, m.Contract, m.Method, ByteString.Empty);
+            Assert.True(result.IsSuccess || result.Code is ResultCode.NotFound or ResultCode.InvalidArgument, $"{m.Method}: {result.Code} {result.Message}");
+        }
+    }
+
+    [Fact]
     public void OversizedArgs_AreRefusedBeforeParsing()
     {
         using var chain = new TestChain(options: new EngineOptions { MaxArgsBytes = 100 });

@@ -197,6 +197,7 @@ internal sealed partial class LandContract : Contract
         {
             Sequence = parcel.HistoryLength,
             Height = ctx.Block.Height,
+            TimeUnixMs = ctx.Block.TimeUnixMs,
             TxId = ctx.TxId,
             Kind = kind,
             Actor = ctx.Sender,

@@ -52,7 +52,7 @@ public static class SystemState
     {
         ArgumentNullException.ThrowIfNull(ctx);
         return FindGrant(ctx, role, ctx.Sender)
-            ?? throw new ContractException(ResultCode.Unauthorized, $"signer {Identifiers.KeyHex(ctx.Sender)[..16]}... does not hold role '{role}'");
+            ?? throw new ContractException(ResultCode.Unauthorized, $"signer {ShortKey(ctx.Sender)}... does not hold role '{role}'");
     }
 
     public static DepartmentList ReadDepartmentList(CallContext ctx)
