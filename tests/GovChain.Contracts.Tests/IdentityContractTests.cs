@@ -48,6 +48,8 @@ public sealed class IdentityContractTests : IDisposable
         var historical = _chain.Query(IdentityCalls.VerifyCredential("DIP-2026-001", revoked.Height - 1), CredentialVerification.Parser);
         Assert.True(historical.Valid);
         Assert.Equal(["DIP-2026-001"], _chain.Query(IdentityCalls.ListCredentials(_jane.PublicKey), CredentialIndex.Parser).CredentialIds);
+
+        _chain.AssertReplayIsIdentical();
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public sealed class LandContractTests : IDisposable
         Assert.Equal(approve.TxId, last.TxId);
         Assert.Equal("250000", last.Detail);
         Assert.Equal(1_700_000_000_000 + ((long)approve.Height * 1000), last.TimeUnixMs);
+
+        _chain.AssertReplayIsIdentical();
     }
 
     [Fact]

@@ -73,6 +73,8 @@ public sealed class ProcurementContractTests : IDisposable
         Assert.Equal(29_999ul, first.PaymentAmount);
         Assert.Equal(70_000ul, second.PaymentAmount);
         Assert.Equal(TenderStatus.Completed, Tender().Status);
+
+        _chain.AssertReplayIsIdentical();
     }
 
     [Fact]

@@ -72,6 +72,8 @@ public sealed class RegistryContractTests : IDisposable
         Assert.Equal("scrapped", Record("CAR-1").State);
         Assert.Equal("record_transition", Assert.Single(scrap.Events).Name);
         _chain.Fails(ResultCode.InvalidState, _buyer, RegistryCalls.Apply("vehicle_title", "CAR-1", "sell", RegistryCalls.Bytes("owner", _owner.PublicKey)));
+
+        _chain.AssertReplayIsIdentical();
     }
 
     [Fact]

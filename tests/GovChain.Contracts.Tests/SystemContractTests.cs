@@ -132,6 +132,8 @@ public sealed class SystemContractTests : IDisposable
         Assert.False(removal.ValidatorUpdate!.Validators.Contains(validator.PublicKey));
         Assert.False(chain.Query(SystemCalls.HasRole(Roles.DepartmentAdmin, admin.PublicKey), RoleCheck.Parser).Granted);
         Assert.Equal(ResultCode.NotFound, chain.RawQuery(SystemCalls.GetDepartment("justice")).Code);
+
+        chain.AssertReplayIsIdentical();
     }
 
     [Fact]

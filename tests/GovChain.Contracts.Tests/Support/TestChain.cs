@@ -126,13 +126,37 @@ public sealed class TestChain : IDisposable
         return verified!;
     }
 
+    /// <summary>Every block executed so far, with the encoded receipts it produced.</summary>
+    public List<(BlockContext Block, VerifiedTransaction[] Txs, ByteString[] Receipts)> Log { get; } = [];
+
     /// <summary>Executes one block and commits its changes.</summary>
     public BlockExecutionResult Block(params VerifiedTransaction[] txs)
     {
-        var result = Engine.ExecuteBlock(NextBlock(), txs, State);
+        var context = NextBlock();
+        var result = Engine.ExecuteBlock(context, txs, State);
         State.Apply(result.Changes);
         Height++;
+        Log.Add((context, txs, result.Receipts.Select(r => r.ToByteString()).ToArray()));
         return result;
+    }
+
+    /// <summary>
+    /// Replays the whole log from genesis on a fresh engine: every receipt must be
+    /// byte-identical and the final state must have the same root.
+    /// </summary>
+    public void AssertReplayIsIdentical()
+    {
+        var engine = new ContractEngine(Engine.Options);
+        var state = new MemoryState();
+        state.Apply(ContractEngine.InitialState(Genesis));
+        foreach (var (block, txs, receipts) in Log)
+        {
+            var result = engine.ExecuteBlock(block, txs, state);
+            Assert.Equal(receipts, result.Receipts.Select(r => r.ToByteString()));
+            state.Apply(result.Changes);
+        }
+
+        Assert.Equal(State.Root(), state.Root());
     }
 
     /// <summary>Executes one call in its own block and returns its receipt.</summary>
