@@ -11,22 +11,21 @@ namespace GovChain.Benchmarks.Contracts;
 /// <summary>A committed in-memory state for benchmarks (the authenticated store is measured elsewhere).</summary>
 public sealed class BenchState : IStateReader
 {
-    private readonly Dictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<byte[], byte[]> _entries = new(ByteArrayComparer.Instance);
 
-    public byte[]? Get(ReadOnlySpan<byte> key) => _entries.TryGetValue(Convert.ToBase64String(key), out var v) ? v : null;
+    public byte[]? Get(ReadOnlySpan<byte> key) => _entries.TryGetValue(key.ToArray(), out var v) ? v : null;
 
     public void Apply(StateChanges changes)
     {
         foreach (var c in changes.Sorted())
         {
-            var k = Convert.ToBase64String(c.Key);
             if (c.Value is null)
             {
-                _entries.Remove(k);
+                _entries.Remove(c.Key);
             }
             else
             {
-                _entries[k] = c.Value;
+                _entries[c.Key] = c.Value;
             }
         }
     }
