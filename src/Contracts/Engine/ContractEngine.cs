@@ -29,6 +29,9 @@ public sealed class ContractEngine
     private static readonly Counter<long> TransactionsExecuted = Meter.CreateCounter<long>("govchain.contracts.transactions", description: "Transactions executed, by outcome code.");
     private static readonly Histogram<long> StepsUsed = Meter.CreateHistogram<long>("govchain.contracts.steps", description: "Steps used per transaction.");
 
+    // Boxed once, so counting a transaction allocates nothing.
+    private static readonly object[] CodeTags = Enum.GetValues<ResultCode>().Select(c => (object)c.ToString()).ToArray();
+
     private readonly EngineOptions _options;
     private readonly Contract _system = new GovernanceContract();
     private readonly Contract _identity = new IdentityContract();
@@ -64,7 +67,7 @@ public sealed class ContractEngine
             receipt.Index = (uint)i;
             receipts[i] = receipt;
             validatorsChanged |= changedValidators;
-            TransactionsExecuted.Add(1, new KeyValuePair<string, object?>("code", receipt.Code));
+            TransactionsExecuted.Add(1, new KeyValuePair<string, object?>("code", CodeTag(receipt.Code)));
             StepsUsed.Record((long)receipt.StepsUsed);
         }
 
@@ -120,19 +123,20 @@ public sealed class ContractEngine
     {
         validatorsChanged = false;
         var body = tx.Body;
-        var receipt = new Receipt { TxId = ByteString.CopyFrom(tx.Id.ToArray()), Height = block.Height };
+        var receipt = new Receipt { TxId = UnsafeByteOperations.UnsafeWrap(tx.Id.ToArray()), Height = block.Height };
         if (!string.Equals(body.ChainId, block.ChainId, StringComparison.Ordinal))
         {
             return Fail(receipt, ResultCode.WrongChain, $"transaction is for chain '{Identifiers.Clip(body.ChainId)}', this is '{block.ChainId}'");
         }
 
-        var expected = Nonces.Next(view, body.Sender.Span);
+        var nonceKey = Nonces.Key(body.Sender.Span);
+        var expected = Nonces.NextAt(view, nonceKey, body.Sender.Span);
         if (body.Nonce != expected)
         {
             return Fail(receipt, ResultCode.BadNonce, $"nonce {body.Nonce} is not the sender's next nonce {expected}");
         }
 
-        blockWrites.Set(Nonces.Key(body.Sender.Span), StateKeys.EncodeUInt64(body.Nonce));
+        blockWrites.Set(nonceKey, StateKeys.EncodeUInt64(body.Nonce));
 
         var meter = new StepMeter(_options.BudgetFor(body.MaxSteps));
         var txWrites = new StateChanges();
@@ -166,6 +170,8 @@ public sealed class ContractEngine
         validatorsChanged = ctx.ValidatorSetChanged;
         return receipt;
     }
+
+    private static object CodeTag(uint code) => code < (uint)CodeTags.Length ? CodeTags[code] : "Unknown";
 
     private static Receipt Fail(Receipt receipt, ResultCode code, string message)
     {

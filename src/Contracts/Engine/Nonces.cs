@@ -13,9 +13,12 @@ internal static class Nonces
 
     public static byte[] Key(ReadOnlySpan<byte> sender) => StateKeys.Of(Prefix, Hex.Encode(sender));
 
-    public static ulong Next(IStateReader state, ReadOnlySpan<byte> sender)
+    public static ulong Next(IStateReader state, ReadOnlySpan<byte> sender) => NextAt(state, Key(sender), sender);
+
+    /// <summary>As <see cref="Next"/>, with the key already built (the engine writes it next).</summary>
+    public static ulong NextAt(IStateReader state, byte[] key, ReadOnlySpan<byte> sender)
     {
-        var stored = state.Get(Key(sender));
+        var stored = state.Get(key);
         if (stored is null)
         {
             return 1;
