@@ -1,0 +1,73 @@
+using Google.Protobuf;
+using GovChain.Protocol;
+using GovChain.Protocol.Registry;
+using GovChain.Protocol.SystemContract;
+
+namespace GovChain.Contracts;
+
+/// <summary>Builders for the <c>system</c> contract's calls, governance actions and queries.</summary>
+public static class SystemCalls
+{
+    /// <summary>Proposes <paramref name="action"/> as admin of <paramref name="departmentId"/>; the result is a ProposalOutcome.</summary>
+    public static ContractCall Propose(string departmentId, GovernanceAction action, string summary = "", ulong expiresAfterBlocks = 0) =>
+        new(ContractNames.System, SystemMethods.Propose, new ProposeArgs
+        {
+            DepartmentId = departmentId,
+            Action = action,
+            Summary = summary,
+            ExpiresAfterBlocks = expiresAfterBlocks,
+        });
+
+    /// <summary>Approves proposal <paramref name="proposalId"/> for <paramref name="departmentId"/>; the result is a ProposalOutcome.</summary>
+    public static ContractCall Approve(ulong proposalId, string departmentId) =>
+        new(ContractNames.System, SystemMethods.Approve, new ApproveArgs { ProposalId = proposalId, DepartmentId = departmentId });
+
+    public static GovernanceAction AddDepartment(Department department, params IEnumerable<byte[]> admins)
+    {
+        var add = new AddDepartment { Department = department };
+        add.Admins.AddRange(admins.Select(ByteString.CopyFrom));
+        return new GovernanceAction { AddDepartment = add };
+    }
+
+    public static GovernanceAction RemoveDepartment(string departmentId) =>
+        new() { RemoveDepartment = new RemoveDepartment { DepartmentId = departmentId } };
+
+    public static GovernanceAction SetVotingPower(string departmentId, ulong votingPower) =>
+        new() { SetVotingPower = new SetVotingPower { DepartmentId = departmentId, VotingPower = votingPower } };
+
+    public static GovernanceAction SetValidatorKey(string departmentId, ReadOnlySpan<byte> validatorKey) =>
+        new() { SetValidatorKey = new SetValidatorKey { DepartmentId = departmentId, ValidatorKey = ByteString.CopyFrom(validatorKey) } };
+
+    public static GovernanceAction GrantRole(string role, ReadOnlySpan<byte> holder, string departmentId) =>
+        new() { GrantRole = new GrantRole { Grant = new RoleGrant { Role = role, Holder = ByteString.CopyFrom(holder), DepartmentId = departmentId } } };
+
+    public static GovernanceAction RevokeRole(string role, ReadOnlySpan<byte> holder) =>
+        new() { RevokeRole = new RevokeRole { Role = role, Holder = ByteString.CopyFrom(holder) } };
+
+    public static GovernanceAction DeployRegistryType(RegistryTypeDefinition definition) =>
+        new() { DeployRegistryType = new DeployRegistryType { Definition = definition } };
+
+    /// <summary>Result: govchain.v1.Department.</summary>
+    public static ContractQuery GetDepartment(string departmentId) =>
+        new(ContractNames.System, SystemMethods.GetDepartment, new GetDepartmentArgs { DepartmentId = departmentId });
+
+    /// <summary>Result: DepartmentListing.</summary>
+    public static ContractQuery ListDepartments() =>
+        new(ContractNames.System, SystemMethods.ListDepartments, new ListDepartmentsArgs());
+
+    /// <summary>Result: RoleHolders.</summary>
+    public static ContractQuery GetRoleHolders(string role) =>
+        new(ContractNames.System, SystemMethods.GetRoleHolders, new GetRoleHoldersArgs { Role = role });
+
+    /// <summary>Result: RoleCheck.</summary>
+    public static ContractQuery HasRole(string role, ReadOnlySpan<byte> holder) =>
+        new(ContractNames.System, SystemMethods.HasRole, new HasRoleArgs { Role = role, Holder = ByteString.CopyFrom(holder) });
+
+    /// <summary>Result: GovernanceProposal.</summary>
+    public static ContractQuery GetProposal(ulong proposalId) =>
+        new(ContractNames.System, SystemMethods.GetProposal, new GetProposalArgs { ProposalId = proposalId });
+
+    /// <summary>Result: govchain.v1.ValidatorSet.</summary>
+    public static ContractQuery GetValidators() =>
+        new(ContractNames.System, SystemMethods.GetValidators, new GetValidatorsArgs());
+}
