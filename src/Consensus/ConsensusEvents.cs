@@ -37,6 +37,8 @@ public sealed record BlockValidated(ulong Height, Hash32 BlockHash, bool IsValid
 /// The node applied every block up to <paramref name="Height"/> — the one this machine
 /// committed, or blocks it fetched by block sync — and the validator set of height
 /// <paramref name="Height"/> + 1 is <paramref name="NextValidators"/>. The machine moves to
-/// that height. A height below the machine's is stale and ignored.
+/// that height. A height below the machine's is stale and ignored. After block sync, pass
+/// the certificate of block <paramref name="Height"/> as <paramref name="Certificate"/> so the
+/// machine can hand it to validators still voting at that height.
 /// </summary>
-public sealed record CommitApplied(ulong Height, WeightedValidatorSet NextValidators) : ConsensusEvent;
+public sealed record CommitApplied(ulong Height, WeightedValidatorSet NextValidators, CommitCertificate? Certificate = null) : ConsensusEvent;

@@ -107,6 +107,12 @@ public sealed partial class ConsensusMachine
                     (int)vote.Type,
                     new Evidence { DuplicateVote = new DuplicateVoteEvidence { VoteA = existing, VoteB = vote } });
                 Drop(DropReason.Equivocation);
+                if (set.AddConflicting(index, vote))
+                {
+                    OnVoteCounted(vote, set);
+                    Progress();
+                }
+
                 return;
             case VoteAddResult.Duplicate:
                 Drop(DropReason.Duplicate);
@@ -198,10 +204,14 @@ public sealed partial class ConsensusMachine
         Progress();
     }
 
-    /// <summary>A certificate for this height, sent by a peer that has decided it: its precommits count like received ones.</summary>
+    /// <summary>
+    /// A certificate for this height, sent by a peer that has decided it. It is checked as a
+    /// whole and decides the height by itself: counting its precommits one by one would fail
+    /// when an equivocating validator's signature in it conflicts with the vote we hold.
+    /// </summary>
     private void HandleCommitCertificate(CommitCertificate certificate)
     {
-        if (certificate.BlockHash.Length != Hash32.Size || certificate.Signatures.Count > _validators.Count + 1)
+        if (certificate.BlockHash.Length != Hash32.Size || certificate.Signatures.Count > _validators.Count)
         {
             Drop(DropReason.Malformed);
             return;
@@ -213,20 +223,24 @@ public sealed partial class ConsensusMachine
             return;
         }
 
-        foreach (var signature in certificate.Signatures)
+        if (Step == RoundStep.Commit || _decisionCertificate is not null)
         {
-            HandleVote(
-                new Vote
-                {
-                    Type = VoteType.Precommit,
-                    Height = certificate.Height,
-                    Round = certificate.Round,
-                    BlockHash = certificate.BlockHash,
-                    Validator = signature.Validator,
-                    Signature = signature.Signature,
-                },
-                null);
+            Drop(DropReason.Duplicate);
+            return;
         }
+
+        var blockHash = new Hash32(certificate.BlockHash.Span);
+        var check = CertificateVerifier.Verify(certificate, _validators, _options.ChainId, Height, blockHash, _verifier);
+        if (!check.IsValid)
+        {
+            Drop(DropReason.BadSignature);
+            return;
+        }
+
+        _decisionHash = blockHash;
+        _decisionRound = certificate.Round;
+        _decisionCertificate = certificate;
+        Progress();
     }
 
     /// <summary>A message for another height: help a laggard, buffer the next height, or learn that we are behind.</summary>
@@ -243,7 +257,8 @@ public sealed partial class ConsensusMachine
             return;
         }
 
-        if (height == Height + 1)
+        var isNext = height == Height + 1;
+        if (isNext)
         {
             if (_nextHeightBuffer.Count >= _options.MaxBufferedMessages)
             {
@@ -252,24 +267,34 @@ public sealed partial class ConsensusMachine
             }
 
             _nextHeightBuffer.Add(message);
-            return;
+        }
+        else
+        {
+            Drop(DropReason.FarFutureHeight);
         }
 
-        Drop(DropReason.FarFutureHeight);
+        // Signatures are checked against the current set: the next set is not known yet, and
+        // only a validator's claim counts towards "we are behind". One check per validator per height.
         if (_validators.TryGetIndex(validator.Span, out var index) && height > _peerHeights[index] && verify())
         {
             _peerHeights[index] = height;
-            CheckBehind();
+            if (!isNext)
+            {
+                // Two or more heights ahead: no decision of ours can close that gap, sync now.
+                CheckBehind(Height + 2);
+            }
         }
     }
 
     /// <summary>
     /// A validator still votes at the height we decided last: send it our certificate, at
-    /// most once per validator per retransmit period so a flood of old votes costs little.
+    /// most once per key per retransmit period (and to a bounded number of keys) so a flood
+    /// of old votes costs little. The key is not checked: the certificate is public, and it
+    /// goes to the key's holder, not to whoever sent the vote.
     /// </summary>
     private void HelpLaggard(ByteString validator)
     {
-        if (_lastCommit is null || _previousValidators is null || !_previousValidators.TryGetIndex(validator.Span, out _))
+        if (_lastCommit is null || _caughtUpSinceRetransmit.Count >= (4 * _validators.Count) + 16)
         {
             return;
         }
@@ -283,16 +308,16 @@ public sealed partial class ConsensusMachine
 
     /// <summary>
     /// Peers holding more than a third of the power (so at least one honest) vote at heights
-    /// above ours: report the highest height such a group has reached.
+    /// of at least <paramref name="minimum"/>: report the highest height such a group has reached.
     /// </summary>
-    private void CheckBehind()
+    private void CheckBehind(ulong minimum)
     {
         var order = new ulong[_peerHeights.Length];
         Array.Copy(_peerHeights, order, order.Length);
         var indices = Enumerable.Range(0, order.Length).ToArray();
         Array.Sort(order, indices);
         ulong power = 0;
-        for (var i = order.Length - 1; i >= 0 && order[i] > Height; i--)
+        for (var i = order.Length - 1; i >= 0 && order[i] >= minimum; i--)
         {
             power += _validators[indices[i]].VotingPower;
             if (power > _validators.MaxFaultyPower)

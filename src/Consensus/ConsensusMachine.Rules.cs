@@ -126,8 +126,8 @@ public sealed partial class ConsensusMachine
             return false;
         }
 
-        var precommits = RoundAt(_decisionRound).Precommits.VotesFor(decided);
-        var certificate = CommitCertificates.FromPrecommits(Height, _decisionRound, decided, precommits);
+        var certificate = _decisionCertificate
+            ?? CommitCertificates.FromPrecommits(Height, _decisionRound, decided, RoundAt(_decisionRound).Precommits.VotesFor(decided));
         Step = RoundStep.Commit;
         _lastCommit = certificate;
         Emit(new CommitBlock(entry.Block, decided, certificate));
@@ -163,7 +163,7 @@ public sealed partial class ConsensusMachine
 
     private void OnVoteCounted(Vote vote, VoteSet set)
     {
-        if (vote.Type == VoteType.Precommit && _decisionHash is null && !vote.BlockHash.IsEmpty
+        if (vote.Type == VoteType.Precommit && _decisionHash is null && _decisionCertificate is null && !vote.BlockHash.IsEmpty
             && set.QuorumBlock() is { } decided)
         {
             _decisionHash = decided;
@@ -310,7 +310,9 @@ public sealed partial class ConsensusMachine
         var set = RoundAt(Round).Precommits;
         if (_myIndex >= 0 && set[_myIndex] is null)
         {
-            Emit(new WriteWal(new WalRecord { Lock = new WalLock { Height = Height, Round = Round, Block = _blocks[blockHash].Block } }));
+            var record = new WalLock { Height = Height, Round = Round, Block = _blocks[blockHash].Block };
+            record.Prevotes.AddRange(RoundAt(Round).Prevotes.VotesFor(blockHash));
+            Emit(new WriteWal(new WalRecord { Lock = record }));
         }
     }
 
@@ -352,6 +354,10 @@ public sealed partial class ConsensusMachine
     private void Retransmit()
     {
         _caughtUpSinceRetransmit.Clear();
+
+        // Peers a height ahead for a whole retransmit period, while this round is still
+        // open: we missed the decision (a follower never gets a certificate sent), so sync.
+        CheckBehind(Height + 1);
         var rs = RoundAt(Round);
         if (_myIndex >= 0)
         {
@@ -360,7 +366,10 @@ public sealed partial class ConsensusMachine
                 SendOwnProposal(rs);
             }
 
-            foreach (var vote in (ReadOnlySpan<Vote?>)[rs.Prevotes[_myIndex], rs.Precommits[_myIndex]])
+            // With our precommit of the previous round: it is what lets a validator still in
+            // that round (its copies lost) reach the quorum that ends it and join us.
+            var previous = Round > 0 ? ExistingRound(Round - 1)?.Precommits[_myIndex] : null;
+            foreach (var vote in (ReadOnlySpan<Vote?>)[previous, rs.Prevotes[_myIndex], rs.Precommits[_myIndex]])
             {
                 if (vote is not null)
                 {

@@ -97,6 +97,16 @@ public sealed partial class ConsensusMachine
             _lockedRound = (int)record.Round;
             _validValue = hash;
             _validRound = (int)record.Round;
+            var prevotes = RoundAt(record.Round).Prevotes;
+            foreach (var vote in record.Prevotes)
+            {
+                // Our own log: these were checked when received. Only their shape is re-checked.
+                if (vote.Type == VoteType.Prevote && vote.Height == Height && vote.Round == record.Round
+                    && hash.Equals(vote.BlockHash.Span) && _validators.TryGetIndex(vote.Validator.Span, out var index))
+                {
+                    prevotes.Add(index, vote, out _);
+                }
+            }
         }
 
         return record.Round;

@@ -23,7 +23,6 @@ public sealed partial class ConsensusMachine
 
     // Per-height state, reset by EnterHeight.
     private WeightedValidatorSet _validators;
-    private WeightedValidatorSet? _previousValidators;
     private ProposerSchedule _schedule;
     private int _myIndex;
     private Dictionary<uint, RoundState> _rounds = [];
@@ -38,6 +37,7 @@ public sealed partial class ConsensusMachine
     private int _validRound = -1;
     private Hash32? _decisionHash;
     private uint _decisionRound;
+    private CommitCertificate? _decisionCertificate;
     private ulong _behindReported;
     private CommitCertificate? _lastCommit;
     private HashSet<Hash32> _caughtUpSinceRetransmit = [];
@@ -48,13 +48,16 @@ public sealed partial class ConsensusMachine
     /// <paramref name="validators"/>. <paramref name="signer"/> is this validator's key (null,
     /// or a key outside the set, for a node that only follows). Call
     /// <see cref="Restore"/> with the WAL (after a restart), then <see cref="Start"/>.
+    /// <paramref name="lastCommit"/> is the stored certificate of height - 1, if any: the
+    /// machine sends it to validators still voting at that height so they can finish it.
     /// </summary>
     public ConsensusMachine(
         ConsensusOptions options,
         ulong height,
         WeightedValidatorSet validators,
         IConsensusSigner? signer,
-        ISignatureVerifier verifier)
+        ISignatureVerifier verifier,
+        CommitCertificate? lastCommit = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(validators);
@@ -75,6 +78,7 @@ public sealed partial class ConsensusMachine
         }
 
         Height = height;
+        _lastCommit = lastCommit?.Height + 1 == height ? lastCommit : null;
         _validators = validators;
         _schedule = ProposerSchedule.For(validators);
         _myIndex = IndexOfSelf(validators);
@@ -170,19 +174,18 @@ public sealed partial class ConsensusMachine
             return;
         }
 
-        // Our own decision keeps its certificate for laggards; a jump by block sync has none here.
-        var keepLastCommit = applied.Height == Height && Step == RoundStep.Commit;
-        var replayBuffer = applied.Height == Height;
-        EnterHeight(applied.Height + 1, applied.NextValidators, keepLastCommit, replayBuffer);
+        // Our own decision keeps its certificate for laggards; after a jump by block sync the
+        // node may pass the certificate of the last block it applied.
+        if (!(applied.Height == Height && Step == RoundStep.Commit))
+        {
+            _lastCommit = applied.Certificate?.Height == applied.Height ? applied.Certificate : null;
+        }
+
+        EnterHeight(applied.Height + 1, applied.NextValidators, replayBuffer: applied.Height == Height);
     }
 
-    private void EnterHeight(ulong height, WeightedValidatorSet validators, bool keepLastCommit, bool replayBuffer)
+    private void EnterHeight(ulong height, WeightedValidatorSet validators, bool replayBuffer)
     {
-        _previousValidators = keepLastCommit ? _validators : null;
-        if (!keepLastCommit)
-        {
-            _lastCommit = null;
-        }
 
         Height = height;
         _validators = validators;
@@ -199,6 +202,7 @@ public sealed partial class ConsensusMachine
         _validValue = null;
         _validRound = -1;
         _decisionHash = null;
+        _decisionCertificate = null;
         _caughtUpSinceRetransmit = [];
         StartRound(0);
         Progress();

@@ -13,21 +13,27 @@ internal enum VoteAddResult
 }
 
 /// <summary>
-/// The votes of one type (prevote or precommit) at one height and round: at most one per
-/// validator, the first one counted, with the voting power behind each block hash (nil
-/// included). Tallies live in small arrays scanned in order: no dictionary iteration, so
-/// results never depend on hashing order.
+/// The votes of one type (prevote or precommit) at one height and round, with the voting
+/// power behind each block hash (nil included). A validator's first vote is its vote; an
+/// equivocating validator's second, different vote is kept too and counts for its own hash,
+/// as the protocol counts signed messages: a validator that signed both is in both tallies
+/// (quorums still cannot conflict while at most a third is faulty), and the proofs of lock
+/// and certificates others assemble from its votes stay checkable here. Any further votes
+/// of that validator are ignored. Tallies live in small lists scanned in order: no
+/// dictionary iteration, so results never depend on hashing order.
 /// </summary>
 internal sealed class VoteSet
 {
     private readonly WeightedValidatorSet _validators;
     private readonly Vote?[] _votes;
+    private readonly Vote?[] _conflicting;
     private readonly List<Tally> _tallies = new(4);
 
     public VoteSet(WeightedValidatorSet validators)
     {
         _validators = validators;
         _votes = new Vote?[validators.Count];
+        _conflicting = new Vote?[validators.Count];
     }
 
     /// <summary>Power of every validator that voted, whatever for.</summary>
@@ -50,28 +56,42 @@ internal sealed class VoteSet
         _votes[index] = vote;
         var power = _validators[index].VotingPower;
         TotalVoted += power;
-        var key = KeyOf(vote);
+        AddToTally(KeyOf(vote), power);
+        return VoteAddResult.Added;
+    }
+
+    /// <summary>Keeps the second, different vote of an equivocating validator (only one such).</summary>
+    public bool AddConflicting(int index, Vote vote)
+    {
+        if (_conflicting[index] is not null || _votes[index] is null)
+        {
+            return false;
+        }
+
+        _conflicting[index] = vote;
+        AddToTally(KeyOf(vote), _validators[index].VotingPower);
+        return true;
+    }
+
+    private void AddToTally(TallyKey key, ulong power)
+    {
         for (var i = 0; i < _tallies.Count; i++)
         {
             if (_tallies[i].Key == key)
             {
                 _tallies[i] = _tallies[i] with { Power = _tallies[i].Power + power };
-                return VoteAddResult.Added;
+                return;
             }
         }
 
         _tallies.Add(new Tally(key, power));
-        return VoteAddResult.Added;
     }
 
     /// <summary>True when the exact same vote (same content and signature) is already held, so it needs no second check.</summary>
-    public bool HoldsIdentical(int index, Vote vote)
-    {
-        var held = _votes[index];
-        return held is not null
-            && held.BlockHash.Equals(vote.BlockHash)
-            && held.Signature.Equals(vote.Signature);
-    }
+    public bool HoldsIdentical(int index, Vote vote) => Same(_votes[index], vote) || Same(_conflicting[index], vote);
+
+    private static bool Same(Vote? held, Vote vote) =>
+        held is not null && held.BlockHash.Equals(vote.BlockHash) && held.Signature.Equals(vote.Signature);
 
     /// <summary>Power behind <paramref name="blockHash"/> (null: nil).</summary>
     public ulong PowerFor(Hash32? blockHash)
@@ -110,11 +130,15 @@ internal sealed class VoteSet
     public List<Vote> VotesFor(Hash32 blockHash)
     {
         var list = new List<Vote>();
-        foreach (var v in _votes)
+        for (var i = 0; i < _votes.Length; i++)
         {
-            if (v is not null && blockHash.Equals(v.BlockHash.Span))
+            if (_votes[i] is { } v && blockHash.Equals(v.BlockHash.Span))
             {
                 list.Add(v);
+            }
+            else if (_conflicting[i] is { } c && blockHash.Equals(c.BlockHash.Span))
+            {
+                list.Add(c);
             }
         }
 
