@@ -26,7 +26,7 @@ public sealed record TimeoutOptions
     /// How often a validator re-sends what it signed in its current round. Messages can be
     /// lost; without re-sending, a round whose votes were lost would never end.
     /// </summary>
-    public int RetransmitMs { get; init; } = 2000;
+    public int RetransmitMs { get; init; } = 1000;
 
     /// <summary>The timeouts a genesis document's consensus parameters set (zero keeps the default).</summary>
     public static TimeoutOptions FromParams(ConsensusParams parameters)

@@ -8,16 +8,17 @@ public static class SeedRunner
     public const string SeedVariable = "GOVCHAIN_SIM_SEED";
     public const string ValidatorsVariable = "GOVCHAIN_SIM_N";
 
-    public static SimResult RunOne(ulong seed, SimScenario scenario, string? replayFilter = null)
+    public static SimResult RunOne(ulong seed, SimScenario scenario, string? replayFilter = null, Action<Simulator>? inspect = null)
     {
         using var sim = new Simulator(scenario, seed);
+        inspect ??= static _ => { };
         if (Environment.GetEnvironmentVariable("GOVCHAIN_SIM_TRACE") is { Length: > 0 } tracePath)
         {
             var writer = new StreamWriter(tracePath);
             sim.Trace = writer.WriteLine;
             try
             {
-                return sim.Run();
+                return RunAndInspect(sim, inspect);
             }
             finally
             {
@@ -27,9 +28,9 @@ public static class SeedRunner
 
         try
         {
-            return sim.Run();
+            return RunAndInspect(sim, inspect);
         }
-        catch (Exception ex) when (ex is SimulationFailure or InvalidOperationException or ArgumentException or NullReferenceException or IndexOutOfRangeException or KeyNotFoundException)
+        catch (Exception ex)
         {
             throw new SimulationFailure(
                 $"Seed {seed} failed: {ex.Message}{Environment.NewLine}" +
@@ -37,6 +38,17 @@ public static class SeedRunner
                 $"Replay: {ReplayCommand(seed, scenario.Validators, replayFilter)}{Environment.NewLine}{(ex is SimulationFailure ? string.Empty : ex.ToString())}");
         }
     }
+
+    private static SimResult RunAndInspect(Simulator sim, Action<Simulator> inspect)
+    {
+        var result = sim.Run();
+        inspect(sim);
+        return result;
+    }
+
+    /// <summary>The seeds a scenario test runs: the one of the environment when replaying, else 1..count.</summary>
+    public static IEnumerable<ulong> ScenarioSeeds(int count) =>
+        SeedFromEnvironment() is { } seed ? [seed] : Enumerable.Range(1, count).Select(i => (ulong)i);
 
     /// <summary>Runs the random scenario of every seed in [first, first + count) for <paramref name="n"/> validators.</summary>
     public static (int Seeds, long Messages, ulong Heights) RunRange(int n, ulong first, int count)

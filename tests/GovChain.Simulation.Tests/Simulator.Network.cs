@@ -35,7 +35,17 @@ public sealed partial class Simulator
         {
             if (j != node.Index && (target < 0 || j == target))
             {
-                Send(node, j, _net.Chance(0.5) ? a : b);
+                // Some receivers get one version, some the other, some both (and can prove it).
+                var pick = _net.Next(3);
+                if (pick != 1)
+                {
+                    Send(node, j, a);
+                }
+
+                if (pick != 0)
+                {
+                    Send(node, j, b);
+                }
             }
         }
     }

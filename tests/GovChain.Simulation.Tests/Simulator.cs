@@ -10,7 +10,8 @@ namespace GovChain.Simulation.Tests;
 public sealed class SimulationFailure(string message) : Exception(message);
 
 /// <summary>What a finished run measured.</summary>
-public sealed record SimResult(ulong MinHonestHeight, ulong MaxHonestHeight, long MessagesSent, long Events, long SimulatedMs, long Drops, int EvidenceReported);
+public sealed record SimResult(
+    ulong MinHonestHeight, ulong MaxHonestHeight, ulong HeightAtHeal, long MessagesSent, long Events, long SimulatedMs, long Drops, int EvidenceReported, int EvidenceCommitted);
 
 /// <summary>
 /// Runs the nodes of a <see cref="SimScenario"/> — real <see cref="ConsensusMachine"/>s — on
@@ -36,6 +37,7 @@ public sealed partial class Simulator : IDisposable
     private long _now;
     private long _events;
     private ulong _livenessTarget;
+    private ulong _heightAtHeal;
     private bool _healed;
 
     public Simulator(SimScenario scenario, ulong seed)
@@ -58,7 +60,7 @@ public sealed partial class Simulator : IDisposable
             .ToArray();
         _options = new ConsensusOptions(ChainId)
         {
-            Timeouts = new TimeoutOptions { ProposeMs = 300, PrevoteMs = 150, PrecommitMs = 150, DeltaMs = 100, RetransmitMs = 400, MaxTimeoutMs = 4000 },
+            Timeouts = new TimeoutOptions { ProposeMs = 300, PrevoteMs = 150, PrecommitMs = 150, DeltaMs = 100, RetransmitMs = 200, MaxTimeoutMs = 4000 },
         };
         _checker = new InvariantChecker(this);
     }
@@ -137,11 +139,13 @@ public sealed partial class Simulator : IDisposable
         return new SimResult(
             honest.Min(n => n.ChainHeight),
             honest.Max(n => n.ChainHeight),
+            _heightAtHeal,
             _nodes.Sum(n => n.MessagesSent),
             _events,
             _now,
             _nodes.Where(n => n.Machine is not null).Sum(n => n.Machine!.Drops.TotalRejected),
-            _checker.EvidenceReported);
+            _checker.EvidenceReported,
+            honest.Max(n => n.Chain.Sum(b => b.Block.Evidence.Count)));
     }
 
     private void Dispatch(SimEvent ev)
@@ -189,7 +193,8 @@ public sealed partial class Simulator : IDisposable
                 break;
             case SimEventKind.Heal:
                 _healed = true;
-                _livenessTarget = _nodes.Where(n => n.Honest).Max(n => n.ChainHeight) + (ulong)_scenario.LivenessHeights;
+                _heightAtHeal = _nodes.Where(n => n.Honest).Max(n => n.ChainHeight);
+                _livenessTarget = _heightAtHeal + (ulong)_scenario.LivenessHeights;
                 break;
         }
     }
