@@ -81,7 +81,7 @@ public sealed partial class ConsensusMachine
 
         if (vote.Round > Round + (ulong)_options.MaxRoundsAhead)
         {
-            FarRound(index, vote.Round, VerifyVote(vote));
+            FarRound(index, vote.Round, () => VerifyVote(vote));
             return;
         }
 
@@ -164,7 +164,7 @@ public sealed partial class ConsensusMachine
         var blockHash = proposal.Block.Header.Hash();
         if (proposal.Round > Round + (ulong)_options.MaxRoundsAhead)
         {
-            FarRound(index, proposal.Round, VerifyProposal(proposal, blockHash));
+            FarRound(index, proposal.Round, () => VerifyProposal(proposal, blockHash));
             return;
         }
 
@@ -337,9 +337,16 @@ public sealed partial class ConsensusMachine
         }
     }
 
-    private void FarRound(int index, uint round, bool signatureValid)
+    private void FarRound(int index, uint round, Func<bool> verify)
     {
-        if (!signatureValid)
+        // Only a round later than this validator's last claim is news worth a signature check.
+        if (round <= _peerRounds[index])
+        {
+            Drop(DropReason.FarFutureRound);
+            return;
+        }
+
+        if (!verify())
         {
             Drop(DropReason.BadSignature);
             return;
