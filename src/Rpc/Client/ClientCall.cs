@@ -243,6 +243,8 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
         if (_status is null)
         {
             _disposed = true;
+            var error = SetFinal(new Status(StatusCode.Cancelled, "the call was disposed before it completed"), new Metadata());
+            _headers.TrySetException(error);
             Cancel();
         }
 
