@@ -35,15 +35,13 @@ internal sealed partial class ClientCall<TRequest, TResponse>
             _token.ThrowIfCancellationRequested();
             var headers = response.Headers;
             var headerStatus = ReadStatus(headers);
-            var metadata = ReadMetadata(headers);
-            _headers.TrySetResult(metadata);
             if (response.StatusCode != HttpStatusCode.OK || headerStatus is not null)
             {
                 // A trailers-only response, or an HTTP error from something that is not a gRPC server.
                 var status = headerStatus ?? new Status(
                     GrpcWire.FromHttpStatus(response.StatusCode),
                     $"the server answered HTTP {(int)response.StatusCode} without a gRPC status");
-                SetFinal(status, metadata);
+                SetFinal(status, ReadMetadata(headers));
                 Cleanup();
                 return;
             }
@@ -70,35 +68,43 @@ internal sealed partial class ClientCall<TRequest, TResponse>
         }
     }
 
-    /// <summary>Records the final status once and returns the exception that reports it (unused when OK).</summary>
-    private RpcException SetFinal(Status status, Metadata trailers)
+    /// <summary>Records the final status once (an OK may be replaced when the call turns out malformed).</summary>
+    private void SetFinal(Status status, Metadata trailers, bool replaceOk = false)
     {
         lock (_statusLock)
         {
-            if (_status is null)
+            if (_status is null || (replaceOk && _status.Value.Code == StatusCode.OK))
             {
+                if (_status is null)
+                {
+                    RpcMetrics.ClientCallCompleted(status.Code);
+                }
+
                 _status = status;
                 _trailers = trailers;
-                RpcMetrics.ClientCallCompleted(status.Code);
                 if (status.Code != StatusCode.OK)
                 {
                     _requestContent?.Abort(new RpcException(status, trailers));
                 }
             }
-
-            return new RpcException(_status.Value, _trailers!);
         }
+    }
+
+    private RpcException FinalError() => new(_status!.Value, _trailers!);
+
+    private async Task<Metadata> ReadHeadersAsync()
+    {
+        await _responseTask.ConfigureAwait(false);
+        return Volatile.Read(ref _response) is { } response ? ReadMetadata(response.Headers) : new Metadata();
     }
 
     /// <summary>Ends the call with the status <paramref name="error"/> stands for, resets the stream and frees it.</summary>
     private RpcException Fail(Exception error)
     {
-        var status = _status ?? StatusOf(error);
-        var result = SetFinal(status, (error as RpcException)?.Trailers ?? new Metadata());
-        _headers.TrySetException(result);
+        SetFinal(_status ?? StatusOf(error), (error as RpcException)?.Trailers ?? new Metadata());
         Cancel();
         Cleanup();
-        return result;
+        return FinalError();
     }
 
     private Status StatusOf(Exception error)

@@ -28,7 +28,6 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
     private readonly CallOptions _options;
     private readonly CancellationTokenSource _cts;
     private readonly CancellationToken _token;
-    private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _statusLock = new();
     private CancellationTokenRegistration _abortRegistration;
     private StreamingContent? _requestContent;
@@ -39,6 +38,7 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
     private Status? _status;
     private Metadata? _trailers;
     private TResponse? _current;
+    private Task<Metadata>? _headersTask;
     private volatile bool _disposed;
     private bool _requestCompleted;
     private int _writing;
@@ -57,7 +57,8 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
 
     public TResponse Current => _current ?? throw new InvalidOperationException("call MoveNextAsync first");
 
-    public Task<Metadata> ResponseHeadersAsync => _headers.Task;
+    /// <summary>The response headers as metadata; built on first use, so calls that never ask pay nothing.</summary>
+    public Task<Metadata> ResponseHeadersAsync => _headersTask ??= ReadHeadersAsync();
 
     /// <summary>Starts the call; <paramref name="request"/> is the single request of unary and server-streaming calls, null otherwise.</summary>
     public void Start(TRequest? request)
@@ -68,9 +69,8 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
             var remaining = deadline.ToUniversalTime() - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
-                var error = SetFinal(new Status(StatusCode.DeadlineExceeded, "the deadline passed before the call started"), new Metadata());
-                _responseTask = Task.FromException(error);
-                _headers.TrySetException(error);
+                SetFinal(new Status(StatusCode.DeadlineExceeded, "the deadline passed before the call started"), new Metadata());
+                _responseTask = Task.FromException(FinalError());
                 return;
             }
 
@@ -122,7 +122,8 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
     {
         if (!await MoveNextAsync().ConfigureAwait(false))
         {
-            throw SetFinal(new Status(StatusCode.Internal, "the server ended the call with OK but sent no response message"), _trailers ?? new Metadata());
+            SetFinal(new Status(StatusCode.Internal, "the server ended the call with OK but sent no response message"), _trailers ?? new Metadata(), replaceOk: true);
+            throw FinalError();
         }
 
         var response = _current!;
@@ -156,9 +157,9 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
 
             var trailing = _response!.TrailingHeaders;
             var status = ReadStatus(trailing) ?? new Status(StatusCode.Internal, "the response ended without a grpc-status");
-            var error = SetFinal(status, ReadMetadata(trailing));
+            SetFinal(status, ReadMetadata(trailing));
             Cleanup();
-            return status.Code == StatusCode.OK ? false : throw error;
+            return status.Code == StatusCode.OK ? false : throw FinalError();
         }
         catch (Exception ex) when (ex is not RpcException || _status is null || _status.Value.Code != StatusCode.OK)
         {
@@ -243,8 +244,7 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
         if (_status is null)
         {
             _disposed = true;
-            var error = SetFinal(new Status(StatusCode.Cancelled, "the call was disposed before it completed"), new Metadata());
-            _headers.TrySetException(error);
+            SetFinal(new Status(StatusCode.Cancelled, "the call was disposed before it completed"), new Metadata());
             Cancel();
         }
 

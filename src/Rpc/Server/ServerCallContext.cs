@@ -198,7 +198,13 @@ public sealed partial class ServerCallContext : IDisposable
                     response.AppendTrailer("grpc-message", StatusMessageEncoding.Encode(status.Detail));
                 }
 
-                AppendMetadata(trailers ?? _responseTrailers, (k, v) => response.AppendTrailer(k, v));
+                if ((trailers ?? _responseTrailers) is { } custom)
+                {
+                    foreach (var entry in custom)
+                    {
+                        response.AppendTrailer(entry.Key, HeaderValue(entry));
+                    }
+                }
             }
 
             if (complete)
@@ -212,28 +218,39 @@ public sealed partial class ServerCallContext : IDisposable
         }
     }
 
-    /// <summary>Waits for the deadline's status write, if the deadline fired, so the response is not recycled under it.</summary>
-    internal Task DeadlineTask => _deadlineTask ?? Task.CompletedTask;
+    /// <summary>
+    /// Stops the deadline timer and waits for a status write it started, so nothing touches
+    /// the HTTP context once the call returns to Kestrel.
+    /// </summary>
+    internal async Task EndAsync()
+    {
+        // Disposing the registration waits for a callback already running; none starts after it.
+        _deadlineRegistration.Dispose();
+        if (_deadlineTask is { } pending)
+        {
+            await pending.ConfigureAwait(false);
+        }
+    }
 
     internal static void WriteTrailersOnly(HttpResponse response, Status status, Metadata? headers, Metadata? trailers)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcWire.ContentType;
         var responseHeaders = response.Headers;
-        AppendMetadata(headers, (k, v) => responseHeaders.Append(k, v));
+        AppendMetadata(headers, responseHeaders);
         responseHeaders.GrpcStatus = CodeString(status.Code);
         if (status.Detail.Length > 0)
         {
             responseHeaders.GrpcMessage = StatusMessageEncoding.Encode(status.Detail);
         }
 
-        AppendMetadata(trailers, (k, v) => responseHeaders.Append(k, v));
+        AppendMetadata(trailers, responseHeaders);
     }
 
     private static string CodeString(StatusCode code) =>
         (uint)code < (uint)CodeStrings.Length ? CodeStrings[(int)code] : ((int)code).ToString(CultureInfo.InvariantCulture);
 
-    private static void AppendMetadata(Metadata? metadata, Action<string, string> append)
+    private static void AppendMetadata(Metadata? metadata, IHeaderDictionary headers)
     {
         if (metadata is null)
         {
@@ -242,9 +259,12 @@ public sealed partial class ServerCallContext : IDisposable
 
         foreach (var entry in metadata)
         {
-            append(entry.Key, entry.IsBinary ? GrpcWire.EncodeBinaryHeader(entry.ValueBytes!) : entry.Value!);
+            headers.Append(entry.Key, HeaderValue(entry));
         }
     }
+
+    private static string HeaderValue(Metadata.Entry entry) =>
+        entry.IsBinary ? GrpcWire.EncodeBinaryHeader(entry.ValueBytes!) : entry.Value!;
 
     private void OnDeadline()
     {
@@ -292,7 +312,7 @@ public sealed partial class ServerCallContext : IDisposable
             headers.GrpcEncoding = GrpcWire.GzipEncoding;
         }
 
-        AppendMetadata(_responseHeaders, (k, v) => headers.Append(k, v));
+        AppendMetadata(_responseHeaders, headers);
     }
 
     private void ThrowIfFinished()

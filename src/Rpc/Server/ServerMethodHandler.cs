@@ -63,7 +63,7 @@ internal sealed class ServerMethodHandler<TRequest, TResponse> : ServerMethodHan
         }
         finally
         {
-            await call.DeadlineTask.ConfigureAwait(false);
+            await call.EndAsync().ConfigureAwait(false);
         }
     }
 
