@@ -117,6 +117,24 @@ public class StatusTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Request_ContentTypeGrpcProto_IsServed()
+    {
+        var result = await RawGrpcClient.PostAsync(
+            fixture.Server.Address, EchoMethods.Unary.FullName,
+            RawGrpcClient.Frame(new EchoRequest { Text = "proto" }.ToByteArray()), ("content-type", "application/grpc+proto"));
+        Assert.Equal("0", result.GrpcStatus);
+        Assert.Equal("proto", EchoReply.Parser.ParseFrom(result.Body.AsSpan(5)).Text);
+    }
+
+    [Fact]
+    public async Task Request_UnknownCodecSubtype_IsUnsupportedMediaType()
+    {
+        var result = await RawGrpcClient.PostAsync(
+            fixture.Server.Address, EchoMethods.Unary.FullName, RawGrpcClient.Frame([]), ("content-type", "application/grpc+json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, result.HttpStatus);
+    }
+
+    [Fact]
     public async Task Request_MalformedTimeout_IsRejected()
     {
         var result = await RawGrpcClient.PostAsync(

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 
 namespace GovChain.Rpc;
@@ -135,6 +136,7 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
         return response;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
     {
         await _responseTask.ConfigureAwait(false);

@@ -19,7 +19,8 @@ internal sealed class SingleMessageContent : HttpContent
         Headers.ContentType = GrpcContentType;
     }
 
-    internal static MediaTypeHeaderValue GrpcContentType => new(GrpcWire.ContentType);
+    /// <summary>Shared by every request: headers only read it, and one instance saves an allocation per call.</summary>
+    internal static MediaTypeHeaderValue GrpcContentType { get; } = new(GrpcWire.ContentType);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);

@@ -114,7 +114,8 @@ internal sealed class ServerMethodHandler<TRequest, TResponse> : ServerMethodHan
                 trailers = rpc.Trailers.Count > 0 ? rpc.Trailers : null;
                 RpcLog.CallFailed(settings.Logger, _method.FullName, status.Code, status.Detail);
                 break;
-            case OperationCanceledException when call.DeadlineFired:
+            case Exception when call.DeadlineFired:
+                // The deadline already answered the client; what the handler threw after that is its consequence.
                 status = new Status(StatusCode.DeadlineExceeded, "deadline exceeded");
                 break;
             case OperationCanceledException when settings.Stopping.IsCancellationRequested:

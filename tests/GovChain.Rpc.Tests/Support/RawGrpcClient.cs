@@ -25,7 +25,15 @@ public static class RawGrpcClient
         request.Headers.TryAddWithoutValidation("te", "trailers");
         foreach (var (key, value) in headers)
         {
-            request.Headers.TryAddWithoutValidation(key, value);
+            if (key == "content-type")
+            {
+                request.Content.Headers.Remove(key);
+                request.Content.Headers.TryAddWithoutValidation(key, value);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(key, value);
+            }
         }
 
         using var response = await client.SendAsync(request);
