@@ -188,6 +188,19 @@ public sealed class RpcServer : IAsyncDisposable
         return listener.IPEndPoint!.Port;
     }
 
-    private static string FormatHost(IPAddress address) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+    private static string FormatHost(IPAddress address)
+    {
+        // A wildcard bind is dialled on loopback from this machine.
+        if (address.Equals(IPAddress.Any))
+        {
+            return "127.0.0.1";
+        }
+
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            return "[::1]";
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+    }
 }

@@ -150,7 +150,10 @@ public sealed partial class ServerCallContext : IDisposable
     internal async Task WriteMessageAsync(IMessage message, bool flush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : CancellationToken;
+
+        // The call's own token must always apply: the deadline relies on it to free a blocked flush.
+        using var linked = LinkWithCall(cancellationToken);
+        var token = linked?.Token ?? CancellationToken;
         await _writeLock.WaitAsync(token).ConfigureAwait(false);
         try
         {
@@ -167,6 +170,12 @@ public sealed partial class ServerCallContext : IDisposable
             _writeLock.Release();
         }
     }
+
+    /// <summary>A source linking a handler's own token with the call's, or null when the call's alone will do.</summary>
+    internal CancellationTokenSource? LinkWithCall(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
+            : null;
 
     /// <summary>
     /// Sends the final status: as trailers after the messages, or as a trailers-only response

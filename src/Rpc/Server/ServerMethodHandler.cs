@@ -145,8 +145,8 @@ internal sealed class ServerMethodHandler<TRequest, TResponse> : ServerMethodHan
 
         public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
         {
-            var token = cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken;
-            _current = await call.Reader.ReadAsync(parser, token).ConfigureAwait(false);
+            using var linked = call.LinkWithCall(cancellationToken);
+            _current = await call.Reader.ReadAsync(parser, linked?.Token ?? call.CancellationToken).ConfigureAwait(false);
             return _current is not null;
         }
     }
