@@ -3,7 +3,7 @@
 // what it observed as one JSON line. Usage: node client.js <port> <scenario> <healthProtoDir>
 const { grpc, loadInterop, loadHealth } = require('./common');
 
-const [port, scenario, healthProtoDir] = process.argv.slice(2);
+const [port, scenario, healthProtoDir, pemDir] = process.argv.slice(2);
 const address = '127.0.0.1:' + port;
 const { definition, proto } = loadInterop();
 const insecure = grpc.credentials.createInsecure();
@@ -122,6 +122,12 @@ const scenarios = {
     const results = await Promise.all(calls);
     return { ok: results.filter((o, i) => o.status.code === 0 && o.reply.text === 'c' + i).length };
   },
+  async tls() {
+    return tlsUnary(true);
+  },
+  async tlsWithoutClientCertificate() {
+    return tlsUnary(false);
+  },
   async health() {
     const health = loadHealth(healthProtoDir);
     const c = new health.Health(address, insecure);
@@ -131,6 +137,23 @@ const scenarios = {
     return { overall: await check(''), unknown: await check('govchain.v1.Nope') };
   },
 };
+
+// Mutual TLS with PEM files written by the test: the server's certificate as the only root,
+// and (when asked) the client's certificate and key.
+function tlsUnary(withClientCertificate) {
+  const fs = require('fs');
+  const path = require('path');
+  const read = (name) => fs.readFileSync(path.join(pemDir, name));
+  const credentials = withClientCertificate
+    ? grpc.credentials.createSsl(read('server.crt'), read('client.key'), read('client.crt'))
+    : grpc.credentials.createSsl(read('server.crt'));
+  const c = new proto.Interop(address, credentials);
+  return new Promise((resolve) => {
+    c.Unary({ text: 'over mtls' }, { deadline: deadlineIn(10000) }, (error, reply) => {
+      resolve(error ? { code: error.code, details: error.details } : { code: 0, text: reply.text });
+    });
+  });
+}
 
 const run = scenarios[scenario];
 if (!run) {
