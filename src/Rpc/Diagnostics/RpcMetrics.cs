@@ -1,0 +1,27 @@
+using System.Diagnostics.Metrics;
+
+namespace GovChain.Rpc;
+
+/// <summary>The RPC layer's instruments; one meter for the component, dotted instrument names.</summary>
+internal static class RpcMetrics
+{
+    public const string MeterName = "GovChain.Rpc";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> ServerCalls =
+        Meter.CreateCounter<long>("govchain.rpc.server.calls", "{call}", "gRPC calls completed by the server, by status code");
+
+    private static readonly Counter<long> ClientCalls =
+        Meter.CreateCounter<long>("govchain.rpc.client.calls", "{call}", "gRPC calls completed by clients, by status code");
+
+    private static readonly object[] CodeNames = Enumerable.Range(0, 17).Select(i => (object)((StatusCode)i).ToString()).ToArray();
+
+    public static void ServerCallCompleted(StatusCode code) =>
+        ServerCalls.Add(1, new KeyValuePair<string, object?>("grpc.status", Name(code)));
+
+    public static void ClientCallCompleted(StatusCode code) =>
+        ClientCalls.Add(1, new KeyValuePair<string, object?>("grpc.status", Name(code)));
+
+    private static object Name(StatusCode code) => (uint)code < (uint)CodeNames.Length ? CodeNames[(int)code] : code.ToString();
+}
