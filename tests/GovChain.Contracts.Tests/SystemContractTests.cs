@@ -27,7 +27,7 @@ public sealed class SystemContractTests : IDisposable
     [InlineData(7, 5)]
     public void RequiredApprovals_IsSmallestCountAboveTwoThirds(int departments, uint required)
     {
-        Assert.Equal(required, SystemState.RequiredApprovals(departments));
+        Assert.Equal(required, SystemCalls.RequiredApprovals(departments));
         Assert.True(required * 3 > departments * 2);
         Assert.False((required - 1) * 3 > departments * 2);
     }

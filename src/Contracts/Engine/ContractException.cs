@@ -4,7 +4,7 @@ namespace GovChain.Contracts.Engine;
 /// A deterministic refusal by a contract or the engine. It ends the call, discards its writes
 /// and becomes the receipt's code and message, identical on every node.
 /// </summary>
-public class ContractException : Exception
+internal sealed class ContractException : Exception
 {
     public ContractException(ResultCode code, string message)
         : base(message)
