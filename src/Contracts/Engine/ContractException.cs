@@ -12,21 +12,5 @@ internal sealed class ContractException : Exception
         Code = code;
     }
 
-    public ContractException()
-        : this(ResultCode.InvalidArgument, "invalid call")
-    {
-    }
-
-    public ContractException(string message)
-        : this(ResultCode.InvalidArgument, message)
-    {
-    }
-
-    public ContractException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Code = ResultCode.InvalidArgument;
-    }
-
     public ResultCode Code { get; }
 }
