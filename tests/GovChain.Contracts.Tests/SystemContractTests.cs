@@ -145,6 +145,25 @@ public sealed class SystemContractTests : IDisposable
     }
 
     [Fact]
+    public void RemoveDepartment_WithMoreGrantsThanEventsPerTransaction_Succeeds()
+    {
+        using var chain = new TestChain(departments: 2, customize: (g, c) =>
+        {
+            for (var i = 0; i < 80; i++)
+            {
+                g.Roles.Add(TestChain.Grant(Roles.IdentityIssuer, c.Key(500 + i), TestChain.DepartmentId(1)));
+            }
+        });
+        var id = Outcome(chain.Ok(chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.RemoveDepartment("dept-1")))).ProposalId;
+
+        var receipt = chain.Ok(chain.Admins[1], SystemCalls.Approve(id, "dept-1"));
+
+        Assert.Contains(receipt.Events, e => e.Name == "department_roles_revoked" && e.Attributes[1].Value == "81");
+        var issuers = chain.Query(SystemCalls.GetRoleHolders(Roles.IdentityIssuer), RoleHolders.Parser);
+        Assert.Equal([chain.Issuer.PublicKeyBytes()], issuers.Grants.Select(g => g.Holder.ToByteArray()));
+    }
+
+    [Fact]
     public void RemoveDepartment_Last_IsRefused()
     {
         using var chain = new TestChain(departments: 1);
