@@ -204,6 +204,32 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public void RecordKeys_NameTheStoredRecords()
+    {
+        _chain.Ok(_chain.Registrar, LandCalls.RegisterParcel("P-1", _chain.Bank.PublicKey, Hash, 42));
+
+        var parcel = Parcel.Parser.ParseFrom(_chain.State.Get(RecordKeys.Parcel("P-1")));
+        var history = ParcelHistoryEntry.Parser.ParseFrom(_chain.State.Get(RecordKeys.ParcelHistory("P-1", 0)));
+        var grant = RoleGrant.Parser.ParseFrom(_chain.State.Get(RecordKeys.RoleGrant(Roles.LandRegistrar, _chain.Registrar.PublicKey)));
+
+        Assert.Equal(42ul, parcel.AreaM2);
+        Assert.Equal(ParcelHistoryKind.Registered, history.Kind);
+        Assert.Equal("dept-0", grant.DepartmentId);
+        Assert.Equal(StateKeysText("nonce/" + Convert.ToHexStringLower(_chain.Registrar.PublicKey)), RecordKeys.Nonce(_chain.Registrar.PublicKey));
+        Assert.Null(_chain.State.Get(RecordKeys.Parcel("P-2")));
+    }
+
+    [Fact]
+    public void LatestValidatorUpdate_AfterGenesis_IsTheGenesisSetFromHeightOne()
+    {
+        var update = ContractEngine.LatestValidatorUpdate(_chain.State);
+
+        Assert.NotNull(update);
+        Assert.Equal(1ul, update.EffectiveFromHeight);
+        Assert.Equal(_chain.Genesis.Validators.Hash, update.Validators.Hash);
+    }
+
+    [Fact]
     public void NextNonce_UnknownSender_IsOne()
     {
         Assert.Equal(1ul, ContractEngine.NextNonce(_chain.State, new byte[32]));
@@ -232,6 +258,8 @@ public sealed class EngineTests : IDisposable
 
         Assert.Contains(ex.Problems, p => p.Contains("Land Registrar!", StringComparison.Ordinal));
     }
+
+    private static byte[] StateKeysText(string key) => System.Text.Encoding.ASCII.GetBytes(key);
 
     private static ContractCall LandCallsAsTx(ContractQuery query) => new(query.Contract, query.Method, query.Args);
 }

@@ -27,7 +27,7 @@ public sealed class SystemContractTests : IDisposable
     [InlineData(7, 5)]
     public void RequiredApprovals_IsSmallestCountAboveTwoThirds(int departments, uint required)
     {
-        Assert.Equal(required, SystemState.RequiredApprovals(departments));
+        Assert.Equal(required, SystemCalls.RequiredApprovals(departments));
         Assert.True(required * 3 > departments * 2);
         Assert.False((required - 1) * 3 > departments * 2);
     }
@@ -142,6 +142,25 @@ public sealed class SystemContractTests : IDisposable
         var department = new Department { Id = "orphan", ValidatorKey = ByteString.CopyFrom(_chain.Key(45).PublicKey), VotingPower = 1 };
 
         _chain.Fails(ResultCode.InvalidArgument, _chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.AddDepartment(department)));
+    }
+
+    [Fact]
+    public void RemoveDepartment_WithMoreGrantsThanEventsPerTransaction_Succeeds()
+    {
+        using var chain = new TestChain(departments: 2, customize: (g, c) =>
+        {
+            for (var i = 0; i < 80; i++)
+            {
+                g.Roles.Add(TestChain.Grant(Roles.IdentityIssuer, c.Key(500 + i), TestChain.DepartmentId(1)));
+            }
+        });
+        var id = Outcome(chain.Ok(chain.Admins[0], SystemCalls.Propose("dept-0", SystemCalls.RemoveDepartment("dept-1")))).ProposalId;
+
+        var receipt = chain.Ok(chain.Admins[1], SystemCalls.Approve(id, "dept-1"));
+
+        Assert.Contains(receipt.Events, e => e.Name == "department_roles_revoked" && e.Attributes[1].Value == "81");
+        var issuers = chain.Query(SystemCalls.GetRoleHolders(Roles.IdentityIssuer), RoleHolders.Parser);
+        Assert.Equal([chain.Issuer.PublicKeyBytes()], issuers.Grants.Select(g => g.Holder.ToByteArray()));
     }
 
     [Fact]

@@ -8,6 +8,12 @@ namespace GovChain.Contracts;
 /// <summary>Builders for the <c>system</c> contract's calls, governance actions and queries.</summary>
 public static class SystemCalls
 {
+    /// <summary>
+    /// Approvals a proposal needs with <paramref name="departments"/> departments: the smallest
+    /// count above 2/3 of them (one vote per department, whatever its voting power).
+    /// </summary>
+    public static uint RequiredApprovals(int departments) => (uint)((departments * 2 / 3) + 1);
+
     /// <summary>Proposes <paramref name="action"/> as admin of <paramref name="departmentId"/>; the result is a ProposalOutcome.</summary>
     public static ContractCall Propose(string departmentId, GovernanceAction action, string summary = "", ulong expiresAfterBlocks = 0) =>
         new(ContractNames.System, SystemMethods.Propose, new ProposeArgs

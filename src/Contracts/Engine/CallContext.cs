@@ -10,7 +10,7 @@ namespace GovChain.Contracts.Engine;
 /// reads of the state (its own pending writes first), metered writes into the call's own
 /// change set, and events. A query context has no change set and refuses writes.
 /// </summary>
-public sealed class CallContext
+internal sealed class CallContext
 {
     private readonly IStateReader _reader;
     private readonly StateChanges? _writes;

@@ -116,6 +116,13 @@ public sealed class ContractEngine
         return Nonces.Next(state, sender);
     }
 
+    /// <summary>
+    /// The validator-set change recorded last in <paramref name="state"/> (by genesis or by a
+    /// governance proposal): the set consensus uses from its effective height on. A restarted
+    /// node reads it to learn a change that takes effect after its last committed height.
+    /// </summary>
+    public static ValidatorSetUpdate? LatestValidatorUpdate(IStateReader state) => SystemState.ReadValidatorUpdate(state);
+
     /// <summary>The state at height 0: departments, validators and role holders of the genesis.</summary>
     public static StateChanges InitialState(GenesisDocument genesis) => SystemGenesis.InitialState(genesis);
 

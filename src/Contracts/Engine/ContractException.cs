@@ -4,28 +4,12 @@ namespace GovChain.Contracts.Engine;
 /// A deterministic refusal by a contract or the engine. It ends the call, discards its writes
 /// and becomes the receipt's code and message, identical on every node.
 /// </summary>
-public class ContractException : Exception
+internal sealed class ContractException : Exception
 {
     public ContractException(ResultCode code, string message)
         : base(message)
     {
         Code = code;
-    }
-
-    public ContractException()
-        : this(ResultCode.InvalidArgument, "invalid call")
-    {
-    }
-
-    public ContractException(string message)
-        : this(ResultCode.InvalidArgument, message)
-    {
-    }
-
-    public ContractException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Code = ResultCode.InvalidArgument;
     }
 
     public ResultCode Code { get; }

@@ -8,7 +8,7 @@ namespace GovChain.Contracts.Engine;
 /// without '/', so they can be joined into state keys without escaping and compare by
 /// ordinal order alone.
 /// </summary>
-public static class Identifiers
+internal static class Identifiers
 {
     public const int MaxIdLength = 64;
     public const int MaxNameLength = 32;

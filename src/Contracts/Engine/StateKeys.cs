@@ -9,7 +9,7 @@ namespace GovChain.Contracts.Engine;
 /// State keys are readable ASCII paths, "contract/kind/id[/...]", so a state proof names
 /// what it proves. Identifier rules (<see cref="Identifiers"/>) keep '/' out of ids.
 /// </summary>
-public static class StateKeys
+internal static class StateKeys
 {
     public static byte[] Of(string path) => Encoding.UTF8.GetBytes(path);
 

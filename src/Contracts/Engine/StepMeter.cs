@@ -21,7 +21,7 @@ public static class StepCosts
 }
 
 /// <summary>Counts the steps of one call against its budget; running over ends the call.</summary>
-public sealed class StepMeter
+internal sealed class StepMeter
 {
     public StepMeter(ulong budget)
     {

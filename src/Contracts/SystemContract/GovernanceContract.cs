@@ -146,7 +146,7 @@ internal sealed partial class GovernanceContract : Contract
         var departments = SystemState.ReadDepartmentList(ctx).Ids;
         ctx.Meter.Loop(proposal.Approvals.Count);
         var approvals = (uint)proposal.Approvals.Count(departments.Contains);
-        var required = SystemState.RequiredApprovals(departments.Count);
+        var required = SystemCalls.RequiredApprovals(departments.Count);
         var executed = false;
         if (approvals >= required)
         {

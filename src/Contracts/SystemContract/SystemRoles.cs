@@ -97,20 +97,59 @@ internal static class SystemRoles
         ctx.Emit(ContractNames.System, "role_revoked", ("role", role), ("holder", Identifiers.KeyHex(holder)));
     }
 
-    /// <summary>Revokes every grant held for <paramref name="departmentId"/>, role by role in name order.</summary>
+    /// <summary>
+    /// Revokes every grant held for <paramref name="departmentId"/>: each role's holder list is
+    /// rewritten once, not once per holder, and one summary event is emitted, because a
+    /// department may hold more grants than a transaction may emit events.
+    /// </summary>
     public static void RevokeAllOf(CallContext ctx, string departmentId)
     {
         var roles = ctx.Read(SystemState.RolesKey, RoleList.Parser) ?? new RoleList();
         ctx.Meter.Loop(roles.Roles.Count);
+        var revoked = 0;
+        var rolesChanged = false;
         foreach (var role in roles.Roles.ToArray())
         {
-            var holders = ctx.Read(SystemState.RoleHoldersKey(role), RoleHolders.Parser) ?? new RoleHolders();
+            var holdersKey = SystemState.RoleHoldersKey(role);
+            var holders = ctx.Read(holdersKey, RoleHolders.Parser) ?? new RoleHolders();
             ctx.Meter.Loop(holders.Grants.Count);
-            foreach (var grant in holders.Grants.Where(g => g.DepartmentId == departmentId).ToArray())
+            var kept = new RoleHolders();
+            foreach (var grant in holders.Grants)
             {
-                Revoke(ctx, role, grant.Holder);
+                if (string.Equals(grant.DepartmentId, departmentId, StringComparison.Ordinal))
+                {
+                    ctx.Delete(SystemState.GrantKey(role, grant.Holder));
+                    revoked++;
+                }
+                else
+                {
+                    kept.Grants.Add(grant);
+                }
+            }
+
+            if (kept.Grants.Count == holders.Grants.Count)
+            {
+                continue;
+            }
+
+            if (kept.Grants.Count == 0)
+            {
+                ctx.Delete(holdersKey);
+                roles.Roles.Remove(role);
+                rolesChanged = true;
+            }
+            else
+            {
+                ctx.Write(holdersKey, kept);
             }
         }
+
+        if (rolesChanged)
+        {
+            ctx.Write(SystemState.RolesKey, roles);
+        }
+
+        ctx.Emit(ContractNames.System, "department_roles_revoked", ("department", departmentId), ("count", revoked.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public static void InsertSorted(CallContext ctx, RepeatedField<string> list, string value)

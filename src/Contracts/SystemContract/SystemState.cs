@@ -14,7 +14,7 @@ namespace GovChain.Contracts.SystemContract;
 /// "system/role/&lt;role&gt;", "system/grant/&lt;role&gt;/&lt;hex holder&gt;",
 /// "system/proposal/&lt;20-digit id&gt;", "system/proposal_seq", "system/validator_change".
 /// </summary>
-public static class SystemState
+internal static class SystemState
 {
     public const int MaxDepartments = 128;
     public const int MaxRoles = 256;
@@ -28,9 +28,6 @@ public static class SystemState
     public static byte[] ProposalSeqKey { get; } = StateKeys.Of("system/proposal_seq");
 
     public static byte[] ValidatorChangeKey { get; } = StateKeys.Of("system/validator_change");
-
-    /// <summary>The smallest count of department approvals above 2/3 of <paramref name="departments"/>.</summary>
-    public static uint RequiredApprovals(int departments) => (uint)((departments * 2 / 3) + 1);
 
     public static byte[] DepartmentKey(string id) => StateKeys.Of("system/department/", id);
 

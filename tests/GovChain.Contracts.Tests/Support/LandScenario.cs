@@ -188,6 +188,4 @@ public sealed class LandScenario
     }
 
     private KeyPair ActorOf(Google.Protobuf.ByteString key) => Actors.First(a => key.Span.SequenceEqual(a.PublicKey));
-
-    public static IReadOnlyList<Receipt> Receipts(BlockExecutionResult result) => result.Receipts;
 }
