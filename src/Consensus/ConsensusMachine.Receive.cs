@@ -273,17 +273,44 @@ public sealed partial class ConsensusMachine
             Drop(DropReason.FarFutureHeight);
         }
 
-        // Signatures are checked against the current set: the next set is not known yet, and
-        // only a validator's claim counts towards "we are behind". One check per validator per height.
-        if (_validators.TryGetIndex(validator.Span, out var index) && height > _peerHeights[index] && verify())
+        // Only a validator's claim counts towards "we are behind", checked against the current
+        // set (the next one is not known yet), one signature check per validator per height.
+        if (!_validators.TryGetIndex(validator.Span, out var index) || height <= _peerHeights[index])
         {
+            return;
+        }
+
+        if (isNext)
+        {
+            // Usual right after a peer commits: check it only if we are still undecided at the
+            // next retransmit (see Retransmit), not on the hot path.
+            _nextHeightClaims[index] ??= verify;
+        }
+        else if (verify())
+        {
+            // Two or more heights ahead: no decision of ours can close that gap, sync now.
             _peerHeights[index] = height;
-            if (!isNext)
+            CheckBehind(Height + 2);
+        }
+    }
+
+    /// <summary>Checks the pending next-height claims, then whether more than a third of the power is a height ahead.</summary>
+    private void CheckBehindByNextHeightClaims()
+    {
+        for (var i = 0; i < _nextHeightClaims.Length; i++)
+        {
+            if (_nextHeightClaims[i] is { } claim && _peerHeights[i] <= Height)
             {
-                // Two or more heights ahead: no decision of ours can close that gap, sync now.
-                CheckBehind(Height + 2);
+                if (claim())
+                {
+                    _peerHeights[i] = Height + 1;
+                }
+
+                _nextHeightClaims[i] = null;
             }
         }
+
+        CheckBehind(Height + 1);
     }
 
     /// <summary>

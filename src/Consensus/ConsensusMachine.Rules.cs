@@ -357,7 +357,7 @@ public sealed partial class ConsensusMachine
 
         // Peers a height ahead for a whole retransmit period, while this round is still
         // open: we missed the decision (a follower never gets a certificate sent), so sync.
-        CheckBehind(Height + 1);
+        CheckBehindByNextHeightClaims();
         var rs = RoundAt(Round);
         if (_myIndex >= 0)
         {

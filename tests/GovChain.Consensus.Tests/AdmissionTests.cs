@@ -119,6 +119,36 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void Retransmit_FPlusOneAtNextHeightWhileUndecided_ReportsBehindThen()
+    {
+        using var vals = new TestValidators(4);
+        var follower = new ConsensusMachine(TestValidators.Options, 1, vals.Set, null, Ed25519SignatureVerifier.Instance);
+        follower.Start();
+
+        Assert.Empty(follower.Receive(vals.VoteMessage(1, VoteType.Prevote, 2, 0, null)));
+        Assert.Empty(follower.Receive(vals.VoteMessage(2, VoteType.Prevote, 2, 0, null)));
+        var behind = follower.Handle(new TimeoutFired(1, 0, TimeoutKind.Retransmit)).Single<Behind>();
+
+        Assert.Equal(2UL, behind.PeersHeight);
+    }
+
+    [Fact]
+    public void Retransmit_NextHeightClaimsWithBadSignatures_NoBehind()
+    {
+        using var vals = new TestValidators(4);
+        var follower = new ConsensusMachine(TestValidators.Options, 1, vals.Set, null, Ed25519SignatureVerifier.Instance);
+        follower.Start();
+        foreach (var i in new[] { 1, 2, 3 })
+        {
+            var message = vals.VoteMessage(i, VoteType.Prevote, 2, 0, null);
+            message.Vote.Signature = ByteString.CopyFrom(new byte[64]);
+            follower.Receive(message);
+        }
+
+        Assert.Empty(follower.Handle(new TimeoutFired(1, 0, TimeoutKind.Retransmit)).OfType<Behind>());
+    }
+
+    [Fact]
     public void Receive_TwoDifferentPrevotesOfOneValidator_EvidenceKeptAndReported()
     {
         using var vals = new TestValidators(4);
