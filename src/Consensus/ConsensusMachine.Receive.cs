@@ -294,9 +294,16 @@ public sealed partial class ConsensusMachine
         }
     }
 
-    /// <summary>Checks the pending next-height claims, then whether more than a third of the power is a height ahead.</summary>
-    private void CheckBehindByNextHeightClaims()
+    /// <summary>
+    /// Called while this round is still open after a retransmit period: checks the pending
+    /// next-height claims, then reports the highest height any validator of our set has shown
+    /// (signed) to be at. One validator is enough here, unlike the immediate rule: after a
+    /// validator-set change the validators still voting may hold little power in the set we
+    /// know, and a claim only makes the node try block sync, which verifies every certificate.
+    /// </summary>
+    private void CheckBehindByClaims()
     {
+        ulong highest = 0;
         for (var i = 0; i < _nextHeightClaims.Length; i++)
         {
             if (_nextHeightClaims[i] is { } claim && _peerHeights[i] <= Height)
@@ -308,9 +315,14 @@ public sealed partial class ConsensusMachine
 
                 _nextHeightClaims[i] = null;
             }
+
+            highest = Math.Max(highest, _peerHeights[i]);
         }
 
-        CheckBehind(Height + 1);
+        if (highest > Height)
+        {
+            ReportBehind(highest);
+        }
     }
 
     /// <summary>
