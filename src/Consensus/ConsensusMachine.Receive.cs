@@ -273,16 +273,55 @@ public sealed partial class ConsensusMachine
             Drop(DropReason.FarFutureHeight);
         }
 
-        // Signatures are checked against the current set: the next set is not known yet, and
-        // only a validator's claim counts towards "we are behind". One check per validator per height.
-        if (_validators.TryGetIndex(validator.Span, out var index) && height > _peerHeights[index] && verify())
+        // Only a validator's claim counts towards "we are behind", checked against the current
+        // set (the next one is not known yet), one signature check per validator per height.
+        if (!_validators.TryGetIndex(validator.Span, out var index) || height <= _peerHeights[index])
         {
+            return;
+        }
+
+        if (isNext)
+        {
+            // Usual right after a peer commits: check it only if we are still undecided at the
+            // next retransmit (see Retransmit), not on the hot path.
+            _nextHeightClaims[index] ??= verify;
+        }
+        else if (verify())
+        {
+            // Two or more heights ahead: no decision of ours can close that gap, sync now.
             _peerHeights[index] = height;
-            if (!isNext)
+            CheckBehind(Height + 2);
+        }
+    }
+
+    /// <summary>
+    /// Called while this round is still open after a retransmit period: checks the pending
+    /// next-height claims, then reports the highest height any validator of our set has shown
+    /// (signed) to be at. One validator is enough here, unlike the immediate rule: after a
+    /// validator-set change the validators still voting may hold little power in the set we
+    /// know, and a claim only makes the node try block sync, which verifies every certificate.
+    /// </summary>
+    private void CheckBehindByClaims()
+    {
+        ulong highest = 0;
+        for (var i = 0; i < _nextHeightClaims.Length; i++)
+        {
+            if (_nextHeightClaims[i] is { } claim && _peerHeights[i] <= Height)
             {
-                // Two or more heights ahead: no decision of ours can close that gap, sync now.
-                CheckBehind(Height + 2);
+                if (claim())
+                {
+                    _peerHeights[i] = Height + 1;
+                }
+
+                _nextHeightClaims[i] = null;
             }
+
+            highest = Math.Max(highest, _peerHeights[i]);
+        }
+
+        if (highest > Height)
+        {
+            ReportBehind(highest);
         }
     }
 

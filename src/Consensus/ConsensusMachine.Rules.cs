@@ -355,9 +355,9 @@ public sealed partial class ConsensusMachine
     {
         _caughtUpSinceRetransmit.Clear();
 
-        // Peers a height ahead for a whole retransmit period, while this round is still
-        // open: we missed the decision (a follower never gets a certificate sent), so sync.
-        CheckBehind(Height + 1);
+        // Peers ahead for a whole retransmit period while this round is still open: we missed
+        // a decision (a follower is never sent a certificate), so sync.
+        CheckBehindByClaims();
         var rs = RoundAt(Round);
         if (_myIndex >= 0)
         {

@@ -30,6 +30,7 @@ public sealed partial class ConsensusMachine
     private HashSet<(Hash32 Validator, uint Round, int Kind)> _evidenceSeen = [];
     private long[] _peerRounds;
     private ulong[] _peerHeights;
+    private Func<bool>?[] _nextHeightClaims;
     private bool _skipCheckPending;
     private Hash32? _lockedValue;
     private int _lockedRound = -1;
@@ -84,6 +85,7 @@ public sealed partial class ConsensusMachine
         _myIndex = IndexOfSelf(validators);
         _peerRounds = NewPeerRounds(validators.Count);
         _peerHeights = new ulong[validators.Count];
+        _nextHeightClaims = new Func<bool>?[validators.Count];
     }
 
     public ulong Height { get; private set; }
@@ -196,6 +198,7 @@ public sealed partial class ConsensusMachine
         _evidenceSeen = [];
         _peerRounds = NewPeerRounds(validators.Count);
         _peerHeights = new ulong[validators.Count];
+        _nextHeightClaims = new Func<bool>?[validators.Count];
         _skipCheckPending = false;
         _lockedValue = null;
         _lockedRound = -1;

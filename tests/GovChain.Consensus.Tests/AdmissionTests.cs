@@ -119,6 +119,38 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void Retransmit_AValidatorAheadWhileUndecided_ReportsBehindThen()
+    {
+        using var vals = new TestValidators(4);
+        var follower = new ConsensusMachine(TestValidators.Options, 1, vals.Set, null, Ed25519SignatureVerifier.Instance);
+        follower.Start();
+
+        // One validator is not enough to report at once, but is after a whole retransmit period
+        // without a decision (after a set change it may be all that is left of the set we know).
+        Assert.Empty(follower.Receive(vals.VoteMessage(1, VoteType.Prevote, 2, 0, null)));
+        Assert.Empty(follower.Receive(vals.VoteMessage(3, VoteType.Prevote, 6, 0, null)));
+        var behind = follower.Handle(new TimeoutFired(1, 0, TimeoutKind.Retransmit)).Single<Behind>();
+
+        Assert.Equal(6UL, behind.PeersHeight);
+    }
+
+    [Fact]
+    public void Retransmit_NextHeightClaimsWithBadSignatures_NoBehind()
+    {
+        using var vals = new TestValidators(4);
+        var follower = new ConsensusMachine(TestValidators.Options, 1, vals.Set, null, Ed25519SignatureVerifier.Instance);
+        follower.Start();
+        foreach (var i in new[] { 1, 2, 3 })
+        {
+            var message = vals.VoteMessage(i, VoteType.Prevote, 2, 0, null);
+            message.Vote.Signature = ByteString.CopyFrom(new byte[64]);
+            follower.Receive(message);
+        }
+
+        Assert.Empty(follower.Handle(new TimeoutFired(1, 0, TimeoutKind.Retransmit)).OfType<Behind>());
+    }
+
+    [Fact]
     public void Receive_TwoDifferentPrevotesOfOneValidator_EvidenceKeptAndReported()
     {
         using var vals = new TestValidators(4);

@@ -115,12 +115,6 @@ public sealed class InvariantChecker(Simulator sim)
         return sim.Nodes.Any(n => n != node && n.Running && n.Honest && n.ChainHeight >= signedUpTo + 1);
     }
 
-    public void OnWipe(SimNode node)
-    {
-        // What the node signed is kept here on purpose: a wiped validator must still never contradict it.
-        _ = node;
-    }
-
     public void CheckFinal()
     {
         foreach (var node in sim.Nodes)

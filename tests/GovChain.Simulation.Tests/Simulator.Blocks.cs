@@ -84,6 +84,15 @@ public sealed partial class Simulator
             return "header does not follow from the parent block";
         }
 
+        foreach (var evidence in block.Evidence)
+        {
+            var about = evidence.DuplicateVote?.VoteA?.Height ?? evidence.DuplicateProposal?.ProposalA?.Height ?? 0;
+            if (EvidenceVerifier.Check(evidence, SetFor(about), ChainId, _keys.Verifier) is { } evidenceError)
+            {
+                return "evidence: " + evidenceError;
+            }
+        }
+
         if (parent is not null)
         {
             var check = CertificateVerifier.Verify(block.LastCommit, SetFor(height - 1), ChainId, height - 1, parent.Hash, _keys.Verifier);

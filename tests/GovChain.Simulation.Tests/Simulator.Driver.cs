@@ -183,7 +183,7 @@ public sealed partial class Simulator
         CrashNow(node);
         if (crash.Wipe)
         {
-            _checker.OnWipe(node);
+            // The checker keeps what the node signed: a wiped validator must still never contradict it.
             node.Wal.Clear();
             node.Chain.Clear();
             node.Follower = true;
