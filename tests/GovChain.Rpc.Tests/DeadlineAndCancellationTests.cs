@@ -10,8 +10,11 @@ public class DeadlineAndCancellationTests(ServerFixture fixture) : IClassFixture
     public async Task Unary_SlowHandlerPastDeadline_IsDeadlineExceededAndHandlerIsCancelled()
     {
         var text = "deadline-" + Guid.NewGuid();
+        await WarmUpAsync();
+
+        // The deadline leaves time for the request to reach the handler even on a loaded machine.
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            fixture.Channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = text, DelayMs = 30_000 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(300))).WaitAsync(Bound));
+            fixture.Channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = text, DelayMs = 30_000 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(1500))).WaitAsync(Bound));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await fixture.Echo.CancellationObserved(text).WaitAsync(Bound);
     }
@@ -47,8 +50,9 @@ public class DeadlineAndCancellationTests(ServerFixture fixture) : IClassFixture
     [Fact]
     public async Task ServerStreaming_DeadlineMidStream_EndsWithDeadlineExceeded()
     {
+        await WarmUpAsync();
         using var call = fixture.Channel.ServerStreaming(
-            EchoMethods.ServerStream, new EchoRequest { Text = "slow-stream", Count = 100, DelayMs = 100 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(450)));
+            EchoMethods.ServerStream, new EchoRequest { Text = "slow-stream", Count = 100, DelayMs = 100 }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(1500)));
         var received = 0;
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
@@ -88,7 +92,7 @@ public class DeadlineAndCancellationTests(ServerFixture fixture) : IClassFixture
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "first" });
         Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Bound));
         await call.RequestStream.WriteAsync(new EchoRequest { Text = text, DelayMs = 30_000 });
-        await Task.Delay(100);
+        await fixture.Echo.RequestStarted(text).WaitAsync(Bound);
         call.Dispose();
         await fixture.Echo.CancellationObserved(text).WaitAsync(Bound);
         Assert.Equal(StatusCode.Cancelled, call.GetStatus().Code);
@@ -112,4 +116,7 @@ public class DeadlineAndCancellationTests(ServerFixture fixture) : IClassFixture
         var writeError = await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync(new EchoRequest()));
         Assert.Equal(StatusCode.InvalidArgument, writeError.StatusCode);
     }
+
+    private async Task WarmUpAsync() =>
+        await fixture.Channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = "warm-up" }).WaitAsync(Bound);
 }

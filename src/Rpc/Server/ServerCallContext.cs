@@ -22,7 +22,13 @@ public sealed partial class ServerCallContext : IDisposable
 
     private readonly HttpContext _http;
     private readonly ServerCallSettings _settings;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly MethodType _methodType;
+
+    /// <summary>
+    /// Serializes writes with the deadline's status write. Only calls that can write from two
+    /// places (a deadline, or a streaming handler) need it; a plain unary call goes without.
+    /// </summary>
+    private SemaphoreSlim? _writeLock;
     private CancellationTokenSource? _callCts;
     private CancellationTokenSource? _deadlineCts;
     private Metadata? _requestHeaders;
@@ -41,6 +47,7 @@ public sealed partial class ServerCallContext : IDisposable
         _http = http;
         _settings = settings;
         Method = method.FullName;
+        _methodType = method.Type;
     }
 
     /// <summary>The called path, <c>/package.Service/Method</c>.</summary>
@@ -76,7 +83,7 @@ public sealed partial class ServerCallContext : IDisposable
     /// <summary>Sends the response headers now, before any message.</summary>
     public async Task WriteResponseHeadersAsync()
     {
-        await _writeLock.WaitAsync(CancellationToken).ConfigureAwait(false);
+        await EnterAsync(CancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFinished();
@@ -85,7 +92,7 @@ public sealed partial class ServerCallContext : IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
@@ -95,7 +102,7 @@ public sealed partial class ServerCallContext : IDisposable
         _deadlineRegistration.Dispose();
         _deadlineCts?.Dispose();
         _callCts?.Dispose();
-        _writeLock.Dispose();
+        _writeLock?.Dispose();
     }
 
     /// <summary>Reads the call's protocol headers; a status other than OK rejects the call before its handler runs.</summary>
@@ -135,6 +142,11 @@ public sealed partial class ServerCallContext : IDisposable
             }
         }
 
+        if (timeout is not null || _methodType is MethodType.ServerStreaming or MethodType.DuplexStreaming)
+        {
+            _writeLock = new SemaphoreSlim(1, 1);
+        }
+
         _callCts = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted, _settings.Stopping);
         CancellationToken = _callCts.Token;
         if (timeout is { } t)
@@ -154,7 +166,7 @@ public sealed partial class ServerCallContext : IDisposable
         // The call's own token must always apply: the deadline relies on it to free a blocked flush.
         using var linked = LinkWithCall(cancellationToken);
         var token = linked?.Token ?? CancellationToken;
-        await _writeLock.WaitAsync(token).ConfigureAwait(false);
+        await EnterAsync(token).ConfigureAwait(false);
         try
         {
             ThrowIfFinished();
@@ -167,8 +179,19 @@ public sealed partial class ServerCallContext : IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
+    }
+
+    private Task EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_writeLock is { } writeLock)
+        {
+            return writeLock.WaitAsync(cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
     }
 
     /// <summary>A source linking a handler's own token with the call's, or null when the call's alone will do.</summary>
@@ -183,7 +206,7 @@ public sealed partial class ServerCallContext : IDisposable
     /// </summary>
     internal async Task FinishAsync(Status status, Metadata? trailers, bool complete)
     {
-        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_finished)
@@ -223,7 +246,7 @@ public sealed partial class ServerCallContext : IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
