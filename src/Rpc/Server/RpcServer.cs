@@ -141,6 +141,10 @@ public sealed class RpcServer : IAsyncDisposable
         limits.Http2.MaxStreamsPerConnection = _options.MaxConcurrentStreamsPerConnection;
         limits.Http2.InitialConnectionWindowSize = 2 * 1024 * 1024;
         limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+        limits.Http2.KeepAlivePingDelay = _options.KeepAlivePingDelay;
+        limits.Http2.KeepAlivePingTimeout = _options.KeepAlivePingTimeout;
+        limits.MaxConcurrentConnections = _options.MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
 
         var security = _options.Security;
         kestrel.Listen(_options.Host, _options.Port, listen =>

@@ -12,7 +12,7 @@ namespace GovChain.Rpc;
 /// One call as its handler sees it: request metadata, deadline, cancellation, the peer (and
 /// its client certificate under mutual TLS), and the response headers and trailers to send.
 /// </summary>
-public sealed partial class ServerCallContext : IDisposable
+public sealed partial class ServerCallContext
 {
     /// <summary>Timeouts longer than this are treated as no deadline (and fit every timer).</summary>
     private static readonly TimeSpan MaxDeadline = TimeSpan.FromDays(30);
@@ -96,7 +96,8 @@ public sealed partial class ServerCallContext : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Frees the call's timers and lock; the dispatcher's job, never a handler's.</summary>
+    internal void Release()
     {
         // Waits for a deadline callback that is running, so nothing touches the call after this.
         _deadlineRegistration.Dispose();
