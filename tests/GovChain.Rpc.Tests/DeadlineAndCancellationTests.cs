@@ -33,6 +33,42 @@ public class DeadlineAndCancellationTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Server_DeadlineWithAClientThatNeitherReadsNorResets_ResetsTheStreamInsteadOfHanging()
+    {
+        var text = "stalled-" + Guid.NewGuid();
+        using var handler = new SocketsHttpHandler();
+        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Server.Address, EchoMethods.ServerStream.FullName))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(RawGrpcClient.Frame(Google.Protobuf.MessageExtensions.ToByteArray(
+                new EchoRequest { Text = text, Count = 50, ReplyPayloadBytes = 256 * 1024 }))),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "300m");
+
+        // Headers arrive, then the client reads nothing: flow control stalls the server's writes.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Bound);
+        await fixture.Echo.CancellationObserved(text).WaitAsync(Bound);
+
+        // The status cannot go out behind the stalled data: the server resets the stream (the
+        // deadline cancels its blocked write, and a status stuck for seconds ends in a reset),
+        // which the client sees as an error rather than a clean end or a hang.
+        await Task.Delay(TimeSpan.FromSeconds(6.5));
+        var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        var reset = await Record.ExceptionAsync(async () =>
+        {
+            while (await body.ReadAsync(buffer).AsTask().WaitAsync(Bound) > 0)
+            {
+            }
+        });
+        Assert.True(reset is IOException or HttpRequestException, $"expected a stream reset, got {reset?.GetType().Name ?? "a clean end"}");
+        await WarmUpAsync();
+    }
+
+    [Fact]
     public async Task Unary_GenerousDeadline_SucceedsAndHandlerSeesTheDeadline()
     {
         var reply = await fixture.Channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = "ok" }, CallOptions.WithTimeout(TimeSpan.FromSeconds(30))).WaitAsync(Bound);

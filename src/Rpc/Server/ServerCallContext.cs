@@ -17,6 +17,9 @@ public sealed partial class ServerCallContext
     /// <summary>Timeouts longer than this are treated as no deadline (and fit every timer).</summary>
     private static readonly TimeSpan MaxDeadline = TimeSpan.FromDays(30);
 
+    /// <summary>How long the deadline's status may wait on a client that does not read.</summary>
+    private static readonly TimeSpan DeadlineStatusTimeout = TimeSpan.FromSeconds(5);
+
     private static readonly string[] CodeStrings =
         Enumerable.Range(0, 17).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -317,9 +320,16 @@ public sealed partial class ServerCallContext
 
     private async Task FinishOnDeadlineAsync()
     {
+        var finish = FinishAsync(new Status(StatusCode.DeadlineExceeded, "deadline exceeded"), null, complete: true);
         try
         {
-            await FinishAsync(new Status(StatusCode.DeadlineExceeded, "deadline exceeded"), null, complete: true).ConfigureAwait(false);
+            await finish.WaitAsync(DeadlineStatusTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A client that neither reads nor resets keeps the status from going out: reset the stream.
+            _http.Abort();
+            await finish.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {
