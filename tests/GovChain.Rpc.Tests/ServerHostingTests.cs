@@ -144,4 +144,17 @@ public class ServerHostingTests
         await call.RequestStream.CompleteAsync();
         Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Bound));
     }
+
+    [Fact]
+    public async Task Start_PortAlreadyInUse_FailsCleanlyAndCanBeDisposed()
+    {
+        await using var first = new RpcServer(new RpcServerOptions()).AddService(new EchoService().Definition);
+        await first.StartAsync();
+        var second = new RpcServer(new RpcServerOptions { Port = first.Port }).AddService(new EchoService().Definition);
+        await Assert.ThrowsAnyAsync<IOException>(() => second.StartAsync());
+        await second.DisposeAsync();
+
+        using var channel = new RpcChannel(first.Address);
+        Assert.Equal("first", (await channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = "first" }).WaitAsync(Bound)).Text);
+    }
 }

@@ -98,8 +98,19 @@ public sealed class RpcServer : IAsyncDisposable
             mapRoutes(app);
         }
 
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port in use or a bad certificate: leave nothing half-started behind.
+            Volatile.Write(ref _state, 2);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _app = app;
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         RpcLog.ServerStarted(_logger, Address.ToString());
     }
 
