@@ -43,10 +43,19 @@ public sealed class InteropService
     private async Task ServerStreamAsync(Request request, IAsyncStreamWriter<Reply> responses, ServerCallContext context)
     {
         EchoMetadata(context);
-        for (var i = 0; i < request.Count; i++)
+        try
         {
-            await responses.WriteAsync(new Reply { Text = request.Text, Index = i });
-            await DelayAsync(request, context);
+            for (var i = 0; i < request.Count; i++)
+            {
+                await responses.WriteAsync(new Reply { Text = request.Text, Index = i });
+                await DelayAsync(request, context);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancellation may surface in a write as well as in the delay.
+            Probe(request.Text).TrySetResult();
+            throw;
         }
 
         FailIfAsked(request);

@@ -117,4 +117,44 @@ public class ServerHostingTests
             .AddService(new EchoService().Definition);
         await Assert.ThrowsAsync<ArgumentException>(() => server.StartAsync());
     }
+
+    [Fact]
+    public async Task KeepAlivePings_BothWaysOnAnIdleStream_KeepTheCallWorking()
+    {
+        await using var server = new RpcServer(new RpcServerOptions
+        {
+            KeepAlivePingDelay = TimeSpan.FromSeconds(1),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+        }).AddService(new EchoService().Definition);
+        await server.StartAsync();
+        using var channel = new RpcChannel(server.Address, new RpcChannelOptions
+        {
+            KeepAlivePingDelay = TimeSpan.FromSeconds(1),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+        });
+        using var call = channel.DuplexStreaming(EchoMethods.Duplex);
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "before" });
+        Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Bound));
+
+        // Idle long enough for several pings from each side.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "after" });
+        Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Bound));
+        Assert.Equal("after", call.ResponseStream.Current.Text);
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Start_PortAlreadyInUse_FailsCleanlyAndCanBeDisposed()
+    {
+        await using var first = new RpcServer(new RpcServerOptions()).AddService(new EchoService().Definition);
+        await first.StartAsync();
+        var second = new RpcServer(new RpcServerOptions { Port = first.Port }).AddService(new EchoService().Definition);
+        await Assert.ThrowsAnyAsync<IOException>(() => second.StartAsync());
+        await second.DisposeAsync();
+
+        using var channel = new RpcChannel(first.Address);
+        Assert.Equal("first", (await channel.UnaryAsync(EchoMethods.Unary, new EchoRequest { Text = "first" }).WaitAsync(Bound)).Text);
+    }
 }

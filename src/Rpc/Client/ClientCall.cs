@@ -119,21 +119,32 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCallState
     }
 
     /// <summary>Reads the single response of a unary or client-streaming call and the status after it.</summary>
-    public async Task<TResponse> ReadSingleResponseAsync()
+    /// <param name="disposeAfter">Dispose the call when done: the caller holds no call object.</param>
+    public async Task<TResponse> ReadSingleResponseAsync(bool disposeAfter = false)
     {
-        if (!await MoveNextAsync().ConfigureAwait(false))
+        try
         {
-            SetFinal(new Status(StatusCode.Internal, "the server ended the call with OK but sent no response message"), _trailers ?? new Metadata(), replaceOk: true);
-            throw FinalError();
-        }
+            if (!await MoveNextAsync().ConfigureAwait(false))
+            {
+                SetFinal(new Status(StatusCode.Internal, "the server ended the call with OK but sent no response message"), _trailers ?? new Metadata(), replaceOk: true);
+                throw FinalError();
+            }
 
-        var response = _current!;
-        if (await MoveNextAsync().ConfigureAwait(false))
+            var response = _current!;
+            if (await MoveNextAsync().ConfigureAwait(false))
+            {
+                throw Fail(new RpcException(StatusCode.Internal, "the server sent more than one response message to a single-response call"));
+            }
+
+            return response;
+        }
+        finally
         {
-            throw Fail(new RpcException(StatusCode.Internal, "the server sent more than one response message to a single-response call"));
+            if (disposeAfter)
+            {
+                Dispose();
+            }
         }
-
-        return response;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -25,11 +25,40 @@ internal sealed class SingleMessageContent : HttpContent
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    /// <summary>Below this, one exact array is cheaper than a pooled buffer plus the async machinery to return it.</summary>
+    private const int SmallMessageBytes = 16 * 1024;
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        using var buffer = new PooledBufferWriter(_message.CalculateSize() + GrpcWire.FrameHeaderLength);
+        var size = _message.CalculateSize();
+        if (_gzip || size > SmallMessageBytes)
+        {
+            return SerializePooledAsync(stream, size, cancellationToken);
+        }
+
+        var frame = GC.AllocateUninitializedArray<byte>(GrpcWire.FrameHeaderLength + size);
+        var writer = new FixedBufferWriter(frame);
+        MessageWriter.Write(writer, _message, gzip: false, _maxMessageBytes);
+        return stream.WriteAsync(frame, cancellationToken).AsTask();
+    }
+
+    private async Task SerializePooledAsync(Stream stream, int size, CancellationToken cancellationToken)
+    {
+        using var buffer = new PooledBufferWriter(size + GrpcWire.FrameHeaderLength);
         MessageWriter.Write(buffer, _message, _gzip, _maxMessageBytes);
         await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An <see cref="System.Buffers.IBufferWriter{T}"/> over an array that already has the exact size.</summary>
+    private struct FixedBufferWriter(byte[] buffer) : System.Buffers.IBufferWriter<byte>
+    {
+        private int _written;
+
+        public void Advance(int count) => _written += count;
+
+        public readonly Memory<byte> GetMemory(int sizeHint = 0) => buffer.AsMemory(_written);
+
+        public readonly Span<byte> GetSpan(int sizeHint = 0) => buffer.AsSpan(_written);
     }
 
     protected override bool TryComputeLength(out long length)

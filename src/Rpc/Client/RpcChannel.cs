@@ -46,14 +46,15 @@ public sealed class RpcChannel : IDisposable
 
     internal HttpMessageInvoker Invoker { get; }
 
-    public async Task<TResponse> UnaryAsync<TRequest, TResponse>(
+    public Task<TResponse> UnaryAsync<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        using var call = Begin(method, MethodType.Unary, options);
-        call.Start(request ?? throw new ArgumentNullException(nameof(request)));
-        return await call.ReadSingleResponseAsync().ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request);
+        var call = Begin(method, MethodType.Unary, options);
+        call.Start(request);
+        return call.ReadSingleResponseAsync(disposeAfter: true);
     }
 
     /// <summary>A unary call whose response headers and trailers can be read too.</summary>

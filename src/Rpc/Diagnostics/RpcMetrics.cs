@@ -2,10 +2,17 @@ using System.Diagnostics.Metrics;
 
 namespace GovChain.Rpc;
 
+/// <summary>Names an exporter needs to collect the RPC layer's instruments.</summary>
+public static class RpcDiagnostics
+{
+    /// <summary>The meter of the RPC layer: <c>govchain.rpc.server.calls</c> and <c>govchain.rpc.client.calls</c>, tagged <c>grpc.status</c>.</summary>
+    public const string MeterName = "GovChain.Rpc";
+}
+
 /// <summary>The RPC layer's instruments; one meter for the component, dotted instrument names.</summary>
 internal static class RpcMetrics
 {
-    public const string MeterName = "GovChain.Rpc";
+    private const string MeterName = RpcDiagnostics.MeterName;
 
     private static readonly Meter Meter = new(MeterName);
 

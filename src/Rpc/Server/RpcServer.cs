@@ -98,8 +98,19 @@ public sealed class RpcServer : IAsyncDisposable
             mapRoutes(app);
         }
 
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port in use or a bad certificate: leave nothing half-started behind.
+            Volatile.Write(ref _state, 2);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _app = app;
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         RpcLog.ServerStarted(_logger, Address.ToString());
     }
 
@@ -141,6 +152,10 @@ public sealed class RpcServer : IAsyncDisposable
         limits.Http2.MaxStreamsPerConnection = _options.MaxConcurrentStreamsPerConnection;
         limits.Http2.InitialConnectionWindowSize = 2 * 1024 * 1024;
         limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+        limits.Http2.KeepAlivePingDelay = _options.KeepAlivePingDelay;
+        limits.Http2.KeepAlivePingTimeout = _options.KeepAlivePingTimeout;
+        limits.MaxConcurrentConnections = _options.MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
 
         var security = _options.Security;
         kestrel.Listen(_options.Host, _options.Port, listen =>

@@ -29,6 +29,17 @@ public sealed class RpcServerOptions
     /// <summary>Concurrent calls per HTTP/2 connection; clients open more connections beyond it.</summary>
     public int MaxConcurrentStreamsPerConnection { get; set; } = 256;
 
+    /// <summary>Open connections at most; further ones wait in the listen backlog.</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>
+    /// Idle time before the server PINGs a client; a client that does not answer within
+    /// <see cref="KeepAlivePingTimeout"/> is dropped, so half-open connections do not hold streams forever.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How long <see cref="RpcServer.StopAsync"/> lets calls in flight finish before it cuts them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -56,6 +67,9 @@ public sealed class RpcServerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxReceiveMessageBytes, int.MaxValue - GrpcWire.FrameHeaderLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxSendMessageBytes, int.MaxValue - GrpcWire.FrameHeaderLength);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentStreamsPerConnection, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAlivePingDelay, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAlivePingTimeout, TimeSpan.FromSeconds(1));
     }
 }
 

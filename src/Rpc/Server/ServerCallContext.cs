@@ -12,17 +12,26 @@ namespace GovChain.Rpc;
 /// One call as its handler sees it: request metadata, deadline, cancellation, the peer (and
 /// its client certificate under mutual TLS), and the response headers and trailers to send.
 /// </summary>
-public sealed partial class ServerCallContext : IDisposable
+public sealed partial class ServerCallContext
 {
     /// <summary>Timeouts longer than this are treated as no deadline (and fit every timer).</summary>
     private static readonly TimeSpan MaxDeadline = TimeSpan.FromDays(30);
+
+    /// <summary>How long the deadline's status may wait on a client that does not read.</summary>
+    private static readonly TimeSpan DeadlineStatusTimeout = TimeSpan.FromSeconds(5);
 
     private static readonly string[] CodeStrings =
         Enumerable.Range(0, 17).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     private readonly HttpContext _http;
     private readonly ServerCallSettings _settings;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly MethodType _methodType;
+
+    /// <summary>
+    /// Serializes writes with the deadline's status write. Only calls that can write from two
+    /// places (a deadline, or a streaming handler) need it; a plain unary call goes without.
+    /// </summary>
+    private SemaphoreSlim? _writeLock;
     private CancellationTokenSource? _callCts;
     private CancellationTokenSource? _deadlineCts;
     private Metadata? _requestHeaders;
@@ -41,6 +50,7 @@ public sealed partial class ServerCallContext : IDisposable
         _http = http;
         _settings = settings;
         Method = method.FullName;
+        _methodType = method.Type;
     }
 
     /// <summary>The called path, <c>/package.Service/Method</c>.</summary>
@@ -76,7 +86,7 @@ public sealed partial class ServerCallContext : IDisposable
     /// <summary>Sends the response headers now, before any message.</summary>
     public async Task WriteResponseHeadersAsync()
     {
-        await _writeLock.WaitAsync(CancellationToken).ConfigureAwait(false);
+        await EnterAsync(CancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFinished();
@@ -85,17 +95,18 @@ public sealed partial class ServerCallContext : IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
-    public void Dispose()
+    /// <summary>Frees the call's timers and lock; the dispatcher's job, never a handler's.</summary>
+    internal void Release()
     {
         // Waits for a deadline callback that is running, so nothing touches the call after this.
         _deadlineRegistration.Dispose();
         _deadlineCts?.Dispose();
         _callCts?.Dispose();
-        _writeLock.Dispose();
+        _writeLock?.Dispose();
     }
 
     /// <summary>Reads the call's protocol headers; a status other than OK rejects the call before its handler runs.</summary>
@@ -135,6 +146,11 @@ public sealed partial class ServerCallContext : IDisposable
             }
         }
 
+        if (timeout is not null || _methodType is MethodType.ServerStreaming or MethodType.DuplexStreaming)
+        {
+            _writeLock = new SemaphoreSlim(1, 1);
+        }
+
         _callCts = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted, _settings.Stopping);
         CancellationToken = _callCts.Token;
         if (timeout is { } t)
@@ -145,193 +161,6 @@ public sealed partial class ServerCallContext : IDisposable
         }
 
         return Status.Ok;
-    }
-
-    internal async Task WriteMessageAsync(IMessage message, bool flush, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-
-        // The call's own token must always apply: the deadline relies on it to free a blocked flush.
-        using var linked = LinkWithCall(cancellationToken);
-        var token = linked?.Token ?? CancellationToken;
-        await _writeLock.WaitAsync(token).ConfigureAwait(false);
-        try
-        {
-            ThrowIfFinished();
-            WriteHeaders();
-            MessageWriter.Write(_http.Response.BodyWriter, message, _gzipResponses, _settings.MaxSendMessageBytes);
-            if (flush)
-            {
-                await _http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>A source linking a handler's own token with the call's, or null when the call's alone will do.</summary>
-    internal CancellationTokenSource? LinkWithCall(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
-            : null;
-
-    /// <summary>
-    /// Sends the final status: as trailers after the messages, or as a trailers-only response
-    /// when nothing was sent. Runs once; later calls do nothing.
-    /// </summary>
-    internal async Task FinishAsync(Status status, Metadata? trailers, bool complete)
-    {
-        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            if (_finished)
-            {
-                return;
-            }
-
-            _finished = true;
-            RpcMetrics.ServerCallCompleted(status.Code);
-            var response = _http.Response;
-            if (!_headersWritten && !response.HasStarted)
-            {
-                WriteTrailersOnly(response, status, _responseHeaders, trailers ?? _responseTrailers);
-            }
-            else
-            {
-                WriteHeaders();
-                response.AppendTrailer("grpc-status", CodeString(status.Code));
-                if (status.Detail.Length > 0)
-                {
-                    response.AppendTrailer("grpc-message", StatusMessageEncoding.Encode(status.Detail));
-                }
-
-                if ((trailers ?? _responseTrailers) is { } custom)
-                {
-                    foreach (var entry in custom)
-                    {
-                        response.AppendTrailer(entry.Key, HeaderValue(entry));
-                    }
-                }
-            }
-
-            if (complete)
-            {
-                await response.CompleteAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>
-    /// Stops the deadline timer and waits for a status write it started, so nothing touches
-    /// the HTTP context once the call returns to Kestrel.
-    /// </summary>
-    internal async Task EndAsync()
-    {
-        // Disposing the registration waits for a callback already running; none starts after it.
-        _deadlineRegistration.Dispose();
-        if (_deadlineTask is { } pending)
-        {
-            await pending.ConfigureAwait(false);
-        }
-    }
-
-    internal static void WriteTrailersOnly(HttpResponse response, Status status, Metadata? headers, Metadata? trailers)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = GrpcWire.ContentType;
-        var responseHeaders = response.Headers;
-        AppendMetadata(headers, responseHeaders);
-        responseHeaders.GrpcStatus = CodeString(status.Code);
-        if (status.Detail.Length > 0)
-        {
-            responseHeaders.GrpcMessage = StatusMessageEncoding.Encode(status.Detail);
-        }
-
-        AppendMetadata(trailers, responseHeaders);
-    }
-
-    private static string CodeString(StatusCode code) =>
-        (uint)code < (uint)CodeStrings.Length ? CodeStrings[(int)code] : ((int)code).ToString(CultureInfo.InvariantCulture);
-
-    private static void AppendMetadata(Metadata? metadata, IHeaderDictionary headers)
-    {
-        if (metadata is null)
-        {
-            return;
-        }
-
-        foreach (var entry in metadata)
-        {
-            headers.Append(entry.Key, HeaderValue(entry));
-        }
-    }
-
-    private static string HeaderValue(Metadata.Entry entry) =>
-        entry.IsBinary ? GrpcWire.EncodeBinaryHeader(entry.ValueBytes!) : entry.Value!;
-
-    private void OnDeadline()
-    {
-        _deadlineFired = true;
-        RpcLog.DeadlineExceeded(_settings.Logger, Method);
-        try
-        {
-            _callCts?.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        _deadlineTask = FinishOnDeadlineAsync();
-    }
-
-    private async Task FinishOnDeadlineAsync()
-    {
-        try
-        {
-            await FinishAsync(new Status(StatusCode.DeadlineExceeded, "deadline exceeded"), null, complete: true).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
-        {
-            RpcLog.StatusNotSent(_settings.Logger, Method, ex);
-        }
-    }
-
-    private void WriteHeaders()
-    {
-        if (_headersWritten)
-        {
-            return;
-        }
-
-        _headersWritten = true;
-        var response = _http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = GrpcWire.ContentType;
-        var headers = response.Headers;
-        headers.GrpcAcceptEncoding = GrpcWire.SupportedEncodings;
-        if (_gzipResponses)
-        {
-            headers.GrpcEncoding = GrpcWire.GzipEncoding;
-        }
-
-        AppendMetadata(_responseHeaders, headers);
-    }
-
-    private void ThrowIfFinished()
-    {
-        if (_finished)
-        {
-            throw new InvalidOperationException(_deadlineFired
-                ? "the call passed its deadline; no more can be written"
-                : "the call has completed; no more can be written");
-        }
     }
 
     private static Metadata ReadRequestHeaders(IHeaderDictionary headers)

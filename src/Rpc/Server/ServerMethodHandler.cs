@@ -35,35 +35,42 @@ internal sealed class ServerMethodHandler<TRequest, TResponse> : ServerMethodHan
 
     public override async Task HandleAsync(HttpContext http, ServerCallSettings settings)
     {
-        using var call = new ServerCallContext(http, _method, settings);
-        var start = call.Start();
-        if (start.Code != StatusCode.OK)
-        {
-            RpcLog.RequestRejected(settings.Logger, _method.FullName, start.Code, start.Detail);
-            http.Response.Headers.GrpcAcceptEncoding = GrpcWire.SupportedEncodings;
-            ServerCallContext.WriteTrailersOnly(http.Response, start, null, null);
-            RpcMetrics.ServerCallCompleted(start.Code);
-            return;
-        }
-
+        var call = new ServerCallContext(http, _method, settings);
         try
         {
-            await RunAsync(call).ConfigureAwait(false);
-            await call.FinishAsync(Status.Ok, null, complete: false).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client reset the stream: nothing can be sent any more.
-            _ = ex;
-            RpcLog.CallAborted(settings.Logger, _method.FullName);
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(call, ex, settings).ConfigureAwait(false);
+            var start = call.Start();
+            if (start.Code != StatusCode.OK)
+            {
+                RpcLog.RequestRejected(settings.Logger, _method.FullName, start.Code, start.Detail);
+                http.Response.Headers.GrpcAcceptEncoding = GrpcWire.SupportedEncodings;
+                ServerCallContext.WriteTrailersOnly(http.Response, start, null, null);
+                RpcMetrics.ServerCallCompleted(start.Code);
+                return;
+            }
+
+            try
+            {
+                await RunAsync(call).ConfigureAwait(false);
+                await call.FinishAsync(Status.Ok, null, complete: false).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client reset the stream: nothing can be sent any more.
+                _ = ex;
+                RpcLog.CallAborted(settings.Logger, _method.FullName);
+            }
+            catch (Exception ex)
+            {
+                await FailAsync(call, ex, settings).ConfigureAwait(false);
+            }
+            finally
+            {
+                await call.EndAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
-            await call.EndAsync().ConfigureAwait(false);
+            call.Release();
         }
     }
 

@@ -11,7 +11,8 @@ namespace GovChain.Rpc;
 /// </summary>
 internal static class MessageWriter
 {
-    public static void Write(IBufferWriter<byte> output, IMessage message, bool gzip, int maxMessageBytes)
+    public static void Write<TWriter>(TWriter output, IMessage message, bool gzip, int maxMessageBytes)
+        where TWriter : IBufferWriter<byte>
     {
         var size = message.CalculateSize();
         if (size > maxMessageBytes)
@@ -34,7 +35,8 @@ internal static class MessageWriter
         WriteCompressed(output, message, size);
     }
 
-    private static void WriteCompressed(IBufferWriter<byte> output, IMessage message, int size)
+    private static void WriteCompressed<TWriter>(TWriter output, IMessage message, int size)
+        where TWriter : IBufferWriter<byte>
     {
         var plain = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try

@@ -34,8 +34,13 @@ public sealed class EchoService
         .AddDuplexStreaming(EchoMethods.Duplex, DuplexAsync)
         .Build();
 
-    public Task CancellationObserved(string text) =>
-        Cancelled.GetOrAdd(text, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task CancellationObserved(string text) => Probe(text).Task;
+
+    /// <summary>Completes when the duplex handler has read a request with this text.</summary>
+    public Task RequestStarted(string text) => Probe("started:" + text).Task;
+
+    private TaskCompletionSource Probe(string text) =>
+        Cancelled.GetOrAdd(text, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private async Task<EchoReply> UnaryAsync(EchoRequest request, ServerCallContext context)
     {
@@ -48,10 +53,19 @@ public sealed class EchoService
     private async Task ServerStreamAsync(EchoRequest request, IAsyncStreamWriter<EchoReply> responses, ServerCallContext context)
     {
         EchoMetadata(context);
-        for (var i = 0; i < request.Count; i++)
+        try
         {
-            await DelayAsync(request, context);
-            await responses.WriteAsync(Reply(request, context, i));
+            for (var i = 0; i < request.Count; i++)
+            {
+                await DelayAsync(request, context);
+                await responses.WriteAsync(Reply(request, context, i));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancellation may surface in a write as well as in the delay.
+            Probe(request.Text).TrySetResult();
+            throw;
         }
 
         FailIfAsked(request);
@@ -81,6 +95,7 @@ public sealed class EchoService
         while (await requests.MoveNextAsync())
         {
             var request = requests.Current;
+            Probe("started:" + request.Text).TrySetResult();
             await DelayAsync(request, context);
             FailIfAsked(request);
             await responses.WriteAsync(Reply(request, context, index++));
@@ -138,7 +153,7 @@ public sealed class EchoService
         }
         catch (OperationCanceledException)
         {
-            Cancelled.GetOrAdd(request.Text, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            Probe(request.Text).TrySetResult();
             throw;
         }
     }
