@@ -65,7 +65,7 @@ internal sealed partial class StateStore
         var proof = new StateProof { Key = ByteString.CopyFrom(key), Height = height };
         using (var snapshot = _kv.OpenSnapshot())
         {
-            var reader = new StateTreeReader(snapshot);
+            var reader = new StateTreeReader(snapshot, _nodes);
             var node = RootAt(snapshot, height);
             var depth = 0;
             while (node.Kind == NodeKind.Internal)

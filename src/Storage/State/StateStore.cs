@@ -18,9 +18,13 @@ internal sealed partial class StateStore : IStateStore
     /// <summary>Most stale records one commit deletes; the rest wait for the next commits.</summary>
     public const int MaxPruneDeletesPerCommit = 50_000;
 
+    /// <summary>State-tree nodes kept in memory (about 200 bytes each): the upper levels of the tree, hot on every update and proof.</summary>
+    public const int NodeCacheCapacity = 200_000;
+
     private readonly IKeyValueStore _kv;
     private readonly StorageOptions _options;
     private readonly Lock _commitLock;
+    private readonly NodeCache _nodes = new(NodeCacheCapacity);
     private NodeRef _root;
     private ulong _height;
     private ulong _oldest;
@@ -122,7 +126,7 @@ internal sealed partial class StateStore : IStateStore
         }
 
         leafChanges.Sort((a, b) => a.KeyHash.CompareTo(b.KeyHash));
-        var update = new StateTreeUpdate(snapshot, height);
+        var update = new StateTreeUpdate(snapshot, _nodes, height);
         var newRoot = update.Apply(baseRoot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leafChanges));
         foreach (var node in update.StaleNodes)
         {
@@ -196,19 +200,25 @@ internal sealed partial class StateStore : IStateStore
             }
         }
 
-        return new PendingCommit(prepared.Height, prepared.RootRef, oldest);
+        return new PendingCommit(prepared.Height, prepared.RootRef, oldest, prepared.NodeWrites);
     }
 
     /// <summary>Makes a written commit visible to readers; called after the batch reached the store.</summary>
     internal void ApplyCommitted(in PendingCommit commit)
     {
+        // The nodes just written are the ones the next block and the next proofs read first.
+        foreach (var (key, value) in commit.Nodes)
+        {
+            _nodes.Add(NodeKey.FromStorageKey(key), TreeNode.Decode(value));
+        }
+
         _root = commit.Root;
         _genesisWritten = true;
         Volatile.Write(ref _oldest, commit.Oldest);
         Volatile.Write(ref _height, commit.Height);
     }
 
-    internal readonly record struct PendingCommit(ulong Height, NodeRef Root, ulong Oldest);
+    internal readonly record struct PendingCommit(ulong Height, NodeRef Root, ulong Oldest, List<(byte[] Key, byte[] Value)> Nodes);
 
     private void Prune(IKeyValueBatch batch, ulong oldest, ulong newOldest)
     {

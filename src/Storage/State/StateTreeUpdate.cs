@@ -18,9 +18,9 @@ internal sealed class StateTreeUpdate
     private readonly StateTreeReader _reader;
     private readonly ulong _version;
 
-    public StateTreeUpdate(IKeyValueReader reader, ulong version)
+    public StateTreeUpdate(IKeyValueReader reader, NodeCache? cache, ulong version)
     {
-        _reader = new StateTreeReader(reader);
+        _reader = new StateTreeReader(reader, cache);
         _version = version;
     }
 
@@ -223,12 +223,18 @@ internal sealed class StateTreeUpdate
 }
 
 /// <summary>Reads tree nodes by pointer and checks each against the hash its parent holds for it.</summary>
-internal sealed class StateTreeReader(IKeyValueReader reader)
+internal sealed class StateTreeReader(IKeyValueReader reader, NodeCache? cache)
 {
     public TreeNode Read(in NodeRef pointer, int depth, in Hash32 pathSample)
     {
         Span<byte> key = stackalloc byte[StorageKeys.NodeKeySize];
         StorageKeys.WriteNodeKey(key, pointer.Version, depth, pathSample);
+        var cacheKey = NodeKey.FromStorageKey(key);
+        if (cache is not null && cache.TryGet(cacheKey, out var cached) && cached.Kind == pointer.Kind)
+        {
+            return cached;
+        }
+
         var bytes = reader.Get(Column.StateNodes, key)
             ?? throw new StorageCorruptionException(
                 $"State tree node of version {pointer.Version} at depth {depth} is missing (pruned or damaged).");
@@ -239,6 +245,7 @@ internal sealed class StateTreeReader(IKeyValueReader reader)
                 $"State tree node of version {pointer.Version} at depth {depth} does not match its hash.");
         }
 
+        cache?.Add(cacheKey, node);
         return node;
     }
 }
