@@ -1,0 +1,47 @@
+using GovChain.Protocol;
+using GovChain.Rpc;
+
+namespace GovChain.Node.Api;
+
+public sealed partial class ClientApiService
+{
+    // Each write awaits the client's flow control, so a slow reader holds one block at a time
+    // and the feed (not this call) decides how far behind it may fall before reading the store.
+    private async Task StreamBlocksAsync(StreamBlocksRequest request, IAsyncStreamWriter<CertifiedBlock> responses, ServerCallContext context)
+    {
+        var from = Math.Max(1, request.FromHeight);
+        await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
+        {
+            var message = request.HeadersOnly
+                ? new CertifiedBlock { Block = new Block { Header = committed.Block.Header }, Certificate = committed.Certificate }
+                : committed;
+            await responses.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StreamEventsAsync(StreamEventsRequest request, IAsyncStreamWriter<ContractEvent> responses, ServerCallContext context)
+    {
+        if (request.Contract.Length > _options.MaxContractNameLength)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"a contract name is at most {_options.MaxContractNameLength} characters");
+        }
+
+        var filter = request.Contract;
+        var from = Math.Max(1, request.FromHeight);
+        await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
+        {
+            var height = committed.Block.Header.Height;
+            foreach (var receipt in committed.Receipts)
+            {
+                foreach (var e in receipt.Events)
+                {
+                    if (filter.Length == 0 || string.Equals(e.Contract, filter, StringComparison.Ordinal))
+                    {
+                        await responses.WriteAsync(new ContractEvent { Height = height, TxId = receipt.TxId, Event = e }, context.CancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+}
