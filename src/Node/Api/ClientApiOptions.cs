@@ -15,9 +15,12 @@ public sealed class ClientApiOptions
     /// <summary>Validator sets remembered by hash, so proofs need not re-query the state.</summary>
     public int ValidatorSetCacheSize { get; set; } = 16;
 
+    /// <summary>Block and event streams served at once; more are refused with RESOURCE_EXHAUSTED.</summary>
+    public int MaxConcurrentStreams { get; set; } = 1024;
+
     public void Validate()
     {
-        if (MaxWait <= TimeSpan.Zero || MaxContractNameLength <= 0 || MaxMethodNameLength <= 0 || ValidatorSetCacheSize <= 0)
+        if (MaxWait <= TimeSpan.Zero || MaxContractNameLength <= 0 || MaxMethodNameLength <= 0 || ValidatorSetCacheSize <= 0 || MaxConcurrentStreams <= 0)
         {
             throw new ArgumentException("Every client API limit must be positive.");
         }

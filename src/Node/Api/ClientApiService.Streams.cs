@@ -5,10 +5,13 @@ namespace GovChain.Node.Api;
 
 public sealed partial class ClientApiService
 {
+    private int _openStreams;
+
     // Each write awaits the client's flow control, so a slow reader holds one block at a time
     // and the feed (not this call) decides how far behind it may fall before reading the store.
     private async Task StreamBlocksAsync(StreamBlocksRequest request, IAsyncStreamWriter<CertifiedBlock> responses, ServerCallContext context)
     {
+        using var slot = OpenStream();
         var from = Math.Max(1, request.FromHeight);
         await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
         {
@@ -26,6 +29,7 @@ public sealed partial class ClientApiService
             throw new RpcException(StatusCode.InvalidArgument, $"a contract name is at most {_options.MaxContractNameLength} characters");
         }
 
+        using var slot = OpenStream();
         var filter = request.Contract;
         var from = Math.Max(1, request.FromHeight);
         await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
@@ -42,6 +46,28 @@ public sealed partial class ClientApiService
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Takes one of the bounded stream slots, or refuses the call with RESOURCE_EXHAUSTED.</summary>
+    private StreamSlot OpenStream()
+    {
+        if (Interlocked.Increment(ref _openStreams) > _options.MaxConcurrentStreams)
+        {
+            Interlocked.Decrement(ref _openStreams);
+            throw new RpcException(StatusCode.ResourceExhausted, $"this node serves at most {_options.MaxConcurrentStreams} streams at once; retry later");
+        }
+
+        _metrics?.StreamOpened();
+        return new StreamSlot(this);
+    }
+
+    private readonly struct StreamSlot(ClientApiService owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            Interlocked.Decrement(ref owner._openStreams);
+            owner._metrics?.StreamClosed();
         }
     }
 }

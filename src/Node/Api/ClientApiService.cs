@@ -4,6 +4,7 @@ using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using GovChain.Node.Chain;
 using GovChain.Node.Mempool;
+using GovChain.Node.Metrics;
 using GovChain.Protocol;
 using GovChain.Rpc;
 using GovChain.Storage;
@@ -30,8 +31,10 @@ public sealed partial class ClientApiService
     private readonly Action<IReadOnlyList<SignedTransaction>>? _gossip;
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
+    private readonly ClientApiMetrics? _metrics;
 
     /// <param name="gossip">Receives each admitted transaction for the peers (e.g. <c>IPeerNetwork.Gossip</c>); null on a single node.</param>
+    /// <param name="metrics">The node's metrics; the API's instruments are added to its meter. Null for none.</param>
     public ClientApiService(
         NodeDatabase database,
         TransactionPool pool,
@@ -41,6 +44,7 @@ public sealed partial class ClientApiService
         GenesisDocument genesis,
         Action<IReadOnlyList<SignedTransaction>>? gossip = null,
         ClientApiOptions? options = null,
+        NodeMetrics? metrics = null,
         ILogger<ClientApiService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -59,6 +63,7 @@ public sealed partial class ClientApiService
         _genesis = genesis;
         _gossip = gossip;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _metrics = metrics is null ? null : new ClientApiMetrics(metrics.Meter);
         _validatorSets = new ValidatorSetResolver(database, engine, genesis, _options.ValidatorSetCacheSize);
         Definition = ServiceDefinition.CreateBuilder()
             .AddUnary(ClientApiMethods.SubmitTransaction, SubmitTransactionAsync)
@@ -81,6 +86,7 @@ public sealed partial class ClientApiService
     {
         var tx = request.Transaction ?? throw new RpcException(StatusCode.InvalidArgument, "the request carries no transaction");
         var result = _pool.Add(tx);
+        _metrics?.Submitted(result.Code);
         if (!result.IsAdmitted)
         {
             // A replay of a transaction that is already committed is the same transaction, not a nonce clash.

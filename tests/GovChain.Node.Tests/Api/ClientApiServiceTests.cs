@@ -93,6 +93,66 @@ public sealed class ClientApiServiceTests
     }
 
     [Fact]
+    public async Task StreamBlocks_BeyondTheStreamBound_IsResourceExhaustedAndTheSlotIsFreedOnCancel()
+    {
+        var (host, channel) = await ApiTestHost.StartAsync(new ClientApiOptions { MaxConcurrentStreams = 1 });
+        await using var _ = host;
+        using var __ = channel;
+        using var cts = new CancellationTokenSource();
+        var first = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest(), new CallOptions(CancellationToken: cts.Token));
+        var pending = first.ResponseStream.MoveNextAsync(cts.Token).AsTask();
+        await WaitUntilAsync(() => host.Feed.Subscriptions == 1);
+
+        using (var second = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest()))
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await second.ResponseStream.MoveNextAsync());
+            Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => pending);
+        first.Dispose();
+
+        // Once the server has seen the cancel, the slot serves the next caller (the cancel travels asynchronously, hence the retries).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            using var third = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest());
+            var next = third.ResponseStream.MoveNextAsync().AsTask();
+            using var stopWatching = new CancellationTokenSource();
+            var subscribed = WaitUntilAsync(() => host.Feed.Subscriptions == 2, stopWatching.Token);
+            var finished = await Task.WhenAny(next, subscribed);
+            await stopWatching.CancelAsync();
+            if (finished != next)
+            {
+                Assert.False(next.IsCompleted);
+                break;
+            }
+
+            var refused = await Assert.ThrowsAsync<RpcException>(() => next);
+            Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Query_EmptyNames_AreInvalidArgument()
     {
         var (host, channel) = await ApiTestHost.StartAsync();
