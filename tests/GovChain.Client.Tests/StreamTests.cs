@@ -93,4 +93,55 @@ public sealed class StreamTests
         Assert.Equal(["identity", "land"], contracts.Order(StringComparer.Ordinal));
         await cts.CancelAsync();
     }
+
+    [Fact]
+    public async Task StreamBlocks_NodeRestarts_ResumesAfterTheLastBlockWithoutGapOrRepeat()
+    {
+        await using var node = await TestNode.StartAsync();
+        var port = node.Server.Port;
+        var signer = node.Signer(node.Registrar);
+        node.Pool.Add(signer.SignNext(LandRegistry.RegisterParcel("P-1", node.Alice.PublicKey, Hash, 1)));
+        node.CommitPending();
+
+        Rpc.RpcServer? restarted = null;
+        var options = TestNode.FastOptions();
+        options.OnRetry = async _ =>
+        {
+            if (restarted is null)
+            {
+                restarted = new Rpc.RpcServer(new Rpc.RpcServerOptions { Port = port }).AddService(node.Service.Definition);
+                await restarted.StartAsync();
+            }
+        };
+
+        try
+        {
+            using var client = node.Client(options);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await using var stream = client.StreamBlocksAsync(1, cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+            Assert.True(await stream.MoveNextAsync());
+            Assert.Equal(1ul, stream.Current.Block.Header.Height);
+
+            var next = stream.MoveNextAsync();
+            await node.Server.StopAsync();
+            node.Pool.Add(signer.SignNext(LandRegistry.RegisterParcel("P-2", node.Alice.PublicKey, Hash, 1)));
+            node.CommitPending();
+            Assert.True(await next);
+            Assert.Equal(2ul, stream.Current.Block.Header.Height);
+
+            node.Pool.Add(signer.SignNext(LandRegistry.RegisterParcel("P-3", node.Alice.PublicKey, Hash, 1)));
+            node.CommitPending();
+            Assert.True(await stream.MoveNextAsync());
+            Assert.Equal(3ul, stream.Current.Block.Header.Height);
+            Assert.NotNull(restarted);
+            await cts.CancelAsync();
+        }
+        finally
+        {
+            if (restarted is not null)
+            {
+                await restarted.DisposeAsync();
+            }
+        }
+    }
 }
