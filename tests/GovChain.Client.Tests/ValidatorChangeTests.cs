@@ -2,6 +2,7 @@ using Google.Protobuf;
 using GovChain.Client.Tests.Support;
 using GovChain.Client.Verification;
 using GovChain.Core.Blocks;
+using GovChain.Core.Transactions;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Core.Validators;
@@ -80,5 +81,38 @@ public sealed class ValidatorChangeTests
     {
         var hash = header.Hash();
         return CommitCertificates.FromPrecommits(header.Height, 1, hash, signers.Select(k => Votes.Sign(header.ChainId, VoteType.Precommit, header.Height, 1, hash, k)));
+    }
+}
+
+/// <summary>A voting-power change decided by governance, then a proof from a block certified by the new set.</summary>
+public sealed class GovernedValidatorSetTests
+{
+    [Fact]
+    public async Task ProveTransaction_AfterAVotingPowerChange_ServerFindsTheNewSetAndGenesisStillVouches()
+    {
+        await using var node = await TestNode.StartAsync();
+        using var client = node.Client();
+        var proposal = await client.SubmitAsync(node.Signer(node.Admins[0]).SignNext(
+            Registries.Governance.Propose("education", Registries.Governance.SetVotingPower("education", 25), "more weight for education")));
+        node.CommitPending();
+        var proposalId = GovChain.Protocol.SystemContract.ProposalOutcome.Parser.ParseFrom((await client.GetTransactionAsync(proposal))!.Receipt.Result).ProposalId;
+        await client.SubmitAsync(node.Signer(node.Admins[1]).SignNext(Registries.Governance.Approve(proposalId, "finance")));
+        await client.SubmitAsync(node.Signer(node.Admins[2]).SignNext(Registries.Governance.Approve(proposalId, "justice")));
+        var decided = node.CommitPending();
+        Assert.All(decided.Receipts, r => Assert.Equal(0u, r.Code));
+        node.CommitPending();
+        var parcel = node.Signer(node.Registrar).SignNext(Registries.LandRegistry.RegisterParcel("P-1", node.Alice.PublicKey, new byte[32], 1));
+        await client.SubmitAsync(parcel);
+        var fourth = node.CommitPending();
+        Assert.NotEqual(node.Genesis.Validators.Hash.ToArray(), fourth.Block.Header.ValidatorSetHash.ToByteArray());
+
+        var proof = await client.GetTransactionProofAsync(parcel.Id());
+        var verified = new ProofVerifier(node.Genesis).VerifyTransaction(proof);
+
+        Assert.Equal(55ul, proof.Validators.Validators.Aggregate(0ul, (sum, v) => sum + v.VotingPower));
+        Assert.True(verified.IsProven, verified.Problem);
+        Assert.Equal(4ul, verified.Header!.Height);
+        Assert.False(verified.Header.GenesisValidatorSet);
+        Assert.Equal(30ul, verified.Header.SignedPower);
     }
 }

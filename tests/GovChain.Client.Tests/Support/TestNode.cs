@@ -6,6 +6,7 @@ using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using GovChain.Core.Merkle;
+using GovChain.Core.Validators;
 using GovChain.Node.Api;
 using GovChain.Node.Chain;
 using GovChain.Node.Mempool;
@@ -27,6 +28,8 @@ public sealed class TestNode : IAsyncDisposable
     public static readonly string[] Departments = ["education", "finance", "justice", "land-registry"];
 
     private readonly List<KeyPair> _keys = [];
+    private WeightedValidatorSet _validatorSet;
+    private ValidatorSetUpdate? _pendingSet;
 
     public TestNode(MempoolOptions? mempool = null, int port = 0)
     {
@@ -36,6 +39,7 @@ public sealed class TestNode : IAsyncDisposable
         Issuer = Key(3);
         Alice = Key(10);
         Bob = Key(11);
+        Admins = Departments.Select((_, i) => Key(200 + i)).ToList();
         var genesis = new Genesis { ChainId = ChainId, GenesisTimeUnixMs = 1_760_000_000_000 };
         for (var i = 0; i < Departments.Length; i++)
         {
@@ -48,10 +52,16 @@ public sealed class TestNode : IAsyncDisposable
             });
         }
 
+        for (var i = 0; i < Departments.Length; i++)
+        {
+            genesis.Roles.Add(Grant(Roles.DepartmentAdmin, Admins[i], Departments[i]));
+        }
+
         genesis.Roles.Add(Grant(Roles.LandRegistrar, Registrar, "land-registry"));
         genesis.Roles.Add(Grant(Roles.LandBank, Bank, "finance"));
         genesis.Roles.Add(Grant(Roles.IdentityIssuer, Issuer, "education"));
         Genesis = GenesisDocument.FromProto(genesis);
+        _validatorSet = Genesis.Validators;
 
         Database = NodeDatabase.OpenInMemory(ChainId, Genesis.Hash);
         Database.State.CommitGenesis(Database.State.Prepare(0, ContractEngine.InitialState(Genesis)));
@@ -94,6 +104,9 @@ public sealed class TestNode : IAsyncDisposable
 
     public KeyPair Issuer { get; }
 
+    /// <summary>The department.admin key of each department, in <see cref="Departments"/> order.</summary>
+    public List<KeyPair> Admins { get; }
+
     public KeyPair Alice { get; }
 
     public KeyPair Bob { get; }
@@ -119,6 +132,13 @@ public sealed class TestNode : IAsyncDisposable
     public CertifiedBlock CommitPending(int signers = 3)
     {
         var height = Database.Blocks.LastHeight + 1;
+        if (_pendingSet is { } change && change.EffectiveFromHeight <= height)
+        {
+            _validatorSet = change.Validators;
+            _pendingSet = null;
+        }
+
+        var nextSet = _pendingSet is { } upcoming && upcoming.EffectiveFromHeight == height + 1 ? upcoming.Validators : _validatorSet;
         var txs = Pool.Reap(10_000, long.MaxValue);
         var header = new BlockHeader
         {
@@ -126,14 +146,15 @@ public sealed class TestNode : IAsyncDisposable
             Height = height,
             TimeUnixMs = Genesis.Proto.GenesisTimeUnixMs + ((long)height * 1000),
             PreviousHash = height == 1 ? ByteString.Empty : Bytes(Database.Blocks.LastBlockHash),
-            ValidatorSetHash = Bytes(Genesis.Validators.Hash),
-            NextValidatorSetHash = Bytes(Genesis.Validators.Hash),
+            ValidatorSetHash = Bytes(_validatorSet.Hash),
+            NextValidatorSetHash = Bytes(nextSet.Hash),
             Proposer = ByteString.CopyFrom(Validators[0].PublicKey),
             EvidenceHash = Bytes(MerkleTree.RootOfHashes([])),
             TxCount = (uint)txs.Count,
         };
         var result = Engine.ExecuteBlock(new BlockContext(ChainId, height, header.TimeUnixMs, header.Proposer), txs, Database.State.Latest());
         var prepared = Database.State.Prepare(height, result.Changes);
+        _pendingSet = result.ValidatorUpdate ?? _pendingSet;
         var block = new Block { Header = header };
         block.Transactions.AddRange(txs.Select(t => t.Signed));
         header.TxRoot = Bytes(BlockHashing.TxRoot(block.Transactions));
