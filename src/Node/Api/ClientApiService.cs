@@ -27,7 +27,6 @@ public sealed partial class ClientApiService
     private readonly ContractEngine _engine;
     private readonly ICommitFeed _feed;
     private readonly INodeStatusSource _status;
-    private readonly GenesisDocument _genesis;
     private readonly Action<IReadOnlyList<SignedTransaction>>? _gossip;
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
@@ -60,7 +59,6 @@ public sealed partial class ClientApiService
         _engine = engine;
         _feed = commitFeed;
         _status = status;
-        _genesis = genesis;
         _gossip = gossip;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics is null ? null : new ClientApiMetrics(metrics.Meter);
