@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using GovChain.Protocol;
+using GovChain.Rpc;
+
+namespace GovChain.Client;
+
+public sealed partial class GovChainClient
+{
+    /// <summary>
+    /// Committed blocks from <paramref name="fromHeight"/> on, then each new one as it commits,
+    /// until cancelled. When the node becomes UNAVAILABLE the stream reconnects with back-off
+    /// and resumes after the last block received, so no block is missed or repeated.
+    /// </summary>
+    public async IAsyncEnumerable<CertifiedBlock> StreamBlocksAsync(
+        ulong fromHeight, bool headersOnly = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = Math.Max(1, fromHeight);
+        var failures = 0;
+        while (true)
+        {
+            using var call = _channel.ServerStreaming(
+                ClientMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = next, HeadersOnly = headersOnly }, new CallOptions(CancellationToken: cancellationToken));
+            var reader = call.ResponseStream;
+            while (true)
+            {
+                CertifiedBlock block;
+                try
+                {
+                    if (!await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+
+                    block = reader.Current;
+                }
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && ++failures < _options.Retry.MaxAttempts)
+                {
+                    await BackOffAsync(failures, ex, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                failures = 0;
+                next = block.Block.Header.Height + 1;
+                yield return block;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Contract events from <paramref name="fromHeight"/> on (of <paramref name="contract"/> only,
+    /// or all when empty), resuming after the last event received when the node becomes UNAVAILABLE.
+    /// </summary>
+    public async IAsyncEnumerable<ContractEvent> StreamEventsAsync(
+        ulong fromHeight, string contract = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var height = Math.Max(1, fromHeight);
+
+        // Events of a height always come in the same order, so a resumed stream skips the ones already seen.
+        var seenAtHeight = 0;
+        var failures = 0;
+        while (true)
+        {
+            using var call = _channel.ServerStreaming(
+                ClientMethods.StreamEvents, new StreamEventsRequest { FromHeight = height, Contract = contract }, new CallOptions(CancellationToken: cancellationToken));
+            var reader = call.ResponseStream;
+            var skip = seenAtHeight;
+            while (true)
+            {
+                ContractEvent e;
+                try
+                {
+                    if (!await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+
+                    e = reader.Current;
+                }
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && ++failures < _options.Retry.MaxAttempts)
+                {
+                    await BackOffAsync(failures, ex, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                failures = 0;
+                if (e.Height == height && skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
+
+                if (e.Height != height)
+                {
+                    height = e.Height;
+                    seenAtHeight = 0;
+                    skip = 0;
+                }
+
+                seenAtHeight++;
+                yield return e;
+            }
+        }
+    }
+
+    private async Task BackOffAsync(int failedAttempt, RpcException error, CancellationToken cancellationToken)
+    {
+        var delay = _options.Retry.Delay(failedAttempt, RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
+        if (_options.OnRetry is { } hook)
+        {
+            await hook(new RetryAttempt(failedAttempt, error, delay)).ConfigureAwait(false);
+        }
+
+        await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,61 @@
+using GovChain.Rpc;
+
+namespace GovChain.Client;
+
+/// <summary>One retry about to happen: which attempt failed, with what, and how long the client waits before the next.</summary>
+public readonly record struct RetryAttempt(int FailedAttempt, RpcException Error, TimeSpan Delay);
+
+/// <summary>
+/// Retries calls that failed with UNAVAILABLE (node unreachable, restarting, shutting down):
+/// capped exponential back-off with jitter, so many clients of a restarted node do not come
+/// back in lock-step. Nothing else is retried: every other status is the node's answer.
+/// </summary>
+public sealed record RetryPolicy
+{
+    /// <summary>No retry at all.</summary>
+    public static RetryPolicy None { get; } = new() { MaxAttempts = 1 };
+
+    public static RetryPolicy Default { get; } = new();
+
+    /// <summary>Attempts in all, the first included.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(3);
+
+    public double Multiplier { get; init; } = 2.0;
+
+    /// <summary>Fraction of each delay drawn at random (0 = none, 0.2 = the delay varies by ±20 %).</summary>
+    public double Jitter { get; init; } = 0.2;
+
+    public void Validate()
+    {
+        if (MaxAttempts < 1 || InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff || Multiplier < 1.0 || Jitter is < 0 or > 1)
+        {
+            throw new ArgumentException("A retry policy needs at least one attempt, 0 <= initial <= max back-off, a multiplier of at least 1 and a jitter within [0, 1].");
+        }
+    }
+
+    /// <summary>The back-off after failed attempt <paramref name="failedAttempt"/> (1-based), before jitter, never above <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan BaseDelay(int failedAttempt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(failedAttempt, 1);
+        var ms = InitialBackoff.TotalMilliseconds * Math.Pow(Multiplier, Math.Min(failedAttempt - 1, 64));
+        return ms >= MaxBackoff.TotalMilliseconds || double.IsInfinity(ms) ? MaxBackoff : TimeSpan.FromMilliseconds(ms);
+    }
+
+    /// <summary>The delay actually waited: the base delay varied by the jitter, still capped.</summary>
+    public TimeSpan Delay(int failedAttempt, double random01)
+    {
+        var baseMs = BaseDelay(failedAttempt).TotalMilliseconds;
+        var ms = baseMs * (1 - Jitter + (2 * Jitter * Math.Clamp(random01, 0, 1)));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, MaxBackoff.TotalMilliseconds));
+    }
+
+    public static bool IsRetryable(RpcException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.StatusCode == StatusCode.Unavailable;
+    }
+}

@@ -1,0 +1,32 @@
+using GovChain.Node.Mempool;
+using GovChain.Rpc;
+
+namespace GovChain.Node.Api;
+
+/// <summary>
+/// How each mempool refusal is told to a client. ALREADY_EXISTS means "this very transaction
+/// is already known" (pending or committed), so a client retrying after a lost answer can
+/// treat it as success; every other nonce problem is FAILED_PRECONDITION.
+/// </summary>
+public static class AdmissionStatus
+{
+    /// <summary>Trailer naming the <see cref="AdmissionCode"/> of a refusal, for programs that branch on it.</summary>
+    public const string ReasonTrailer = "govchain-admission";
+
+    public static StatusCode ToStatusCode(AdmissionCode code) => code switch
+    {
+        AdmissionCode.Admitted => StatusCode.OK,
+        AdmissionCode.AlreadyKnown => StatusCode.AlreadyExists,
+        AdmissionCode.Malformed or AdmissionCode.TooLarge or AdmissionCode.WrongChain or AdmissionCode.BadSignature => StatusCode.InvalidArgument,
+        AdmissionCode.NonceTooLow or AdmissionCode.NonceTooHigh or AdmissionCode.NonceTaken => StatusCode.FailedPrecondition,
+        AdmissionCode.SenderFull or AdmissionCode.PoolFull => StatusCode.ResourceExhausted,
+        _ => StatusCode.Internal,
+    };
+
+    /// <summary>The exception that ends a Submit call refused with <paramref name="result"/>.</summary>
+    public static RpcException ToException(AdmissionResult result)
+    {
+        var trailers = new Metadata { { ReasonTrailer, result.Code.ToString() } };
+        return new RpcException(new Status(ToStatusCode(result.Code), result.Reason), trailers);
+    }
+}

@@ -1,0 +1,73 @@
+using GovChain.Protocol;
+using GovChain.Rpc;
+
+namespace GovChain.Node.Api;
+
+public sealed partial class ClientApiService
+{
+    private int _openStreams;
+
+    // Each write awaits the client's flow control, so a slow reader holds one block at a time
+    // and the feed (not this call) decides how far behind it may fall before reading the store.
+    private async Task StreamBlocksAsync(StreamBlocksRequest request, IAsyncStreamWriter<CertifiedBlock> responses, ServerCallContext context)
+    {
+        using var slot = OpenStream();
+        var from = Math.Max(1, request.FromHeight);
+        await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
+        {
+            var message = request.HeadersOnly
+                ? new CertifiedBlock { Block = new Block { Header = committed.Block.Header }, Certificate = committed.Certificate }
+                : committed;
+            await responses.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StreamEventsAsync(StreamEventsRequest request, IAsyncStreamWriter<ContractEvent> responses, ServerCallContext context)
+    {
+        if (request.Contract.Length > _options.MaxContractNameLength)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"a contract name is at most {_options.MaxContractNameLength} characters");
+        }
+
+        using var slot = OpenStream();
+        var filter = request.Contract;
+        var from = Math.Max(1, request.FromHeight);
+        await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
+        {
+            var height = committed.Block.Header.Height;
+            foreach (var receipt in committed.Receipts)
+            {
+                foreach (var e in receipt.Events)
+                {
+                    if (filter.Length == 0 || string.Equals(e.Contract, filter, StringComparison.Ordinal))
+                    {
+                        await responses.WriteAsync(new ContractEvent { Height = height, TxId = receipt.TxId, Event = e }, context.CancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes one of the bounded stream slots, or refuses the call with RESOURCE_EXHAUSTED.</summary>
+    private StreamSlot OpenStream()
+    {
+        if (Interlocked.Increment(ref _openStreams) > _options.MaxConcurrentStreams)
+        {
+            Interlocked.Decrement(ref _openStreams);
+            throw new RpcException(StatusCode.ResourceExhausted, $"this node serves at most {_options.MaxConcurrentStreams} streams at once; retry later");
+        }
+
+        _metrics?.StreamOpened();
+        return new StreamSlot(this);
+    }
+
+    private readonly struct StreamSlot(ClientApiService owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            Interlocked.Decrement(ref owner._openStreams);
+            owner._metrics?.StreamClosed();
+        }
+    }
+}
