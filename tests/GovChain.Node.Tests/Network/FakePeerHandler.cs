@@ -33,7 +33,14 @@ internal sealed class FakePeerHandler : IPeerHandler
         set => Interlocked.Exchange(ref _height, (long)value);
     }
 
-    public void OnConsensusMessage(Hash32 fromValidator, ConsensusMessage message) => Messages.Enqueue((fromValidator, message));
+    /// <summary>When set, the first consensus message blocks until the gate opens (a node that stops reading).</summary>
+    public ManualResetEventSlim? Blocking { get; set; }
+
+    public void OnConsensusMessage(Hash32 fromValidator, ConsensusMessage message)
+    {
+        Messages.Enqueue((fromValidator, message));
+        Blocking?.Wait(TestWait.Bound);
+    }
 
     /// <summary>Admits every transaction except those whose memo asks for a refusal, so the tests can tell outcomes apart.</summary>
     public AdmissionResult[] OnTransactions(Hash32 fromValidator, IReadOnlyList<SignedTransaction> transactions)

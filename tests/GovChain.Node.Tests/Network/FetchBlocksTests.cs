@@ -99,7 +99,7 @@ public sealed class FetchBlocksTests
     }
 
     [Fact]
-    public async Task FetchBlocksAsync_PeerServingWrongHeights_IsSkipped()
+    public async Task FetchBlocksAsync_PeerServingWrongHeights_IsSkippedAndReported()
     {
         await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) =>
         {
@@ -107,8 +107,13 @@ public sealed class FetchBlocksTests
             h.ServeWrongHeights = i == 2;
         });
 
-        var blocks = await FetchAllAsync(cluster[0], 1, 12);
+        // Peers are taken in rotation, so within two fetches the faulty one is asked first once.
+        var first = await FetchAllAsync(cluster[0], 1, 12);
+        var second = await FetchAllAsync(cluster[0], 1, 12);
 
-        AssertHeights(blocks, 1, 12);
+        AssertHeights(first, 1, 12);
+        AssertHeights(second, 1, 12);
+        Assert.True(cluster[0].Logs.Has(5307, "sent height 2 where 1 was due"));
+        Assert.True(cluster[0].Logs.Has(5305, "dept-2"));
     }
 }

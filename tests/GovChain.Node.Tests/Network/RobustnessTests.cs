@@ -23,6 +23,11 @@ public sealed class RobustnessTests : IAsyncLifetime
     {
         var options = PeerCluster.TestOptions();
         options.HandshakeTimeout = TimeSpan.FromSeconds(1);
+
+        // Small enough that an oversized message still fits the HTTP/2 window, so the client
+        // finishes writing it and then reads the server's verdict rather than racing it.
+        options.MaxMessageBytes = 128 * 1024;
+        options.MaxGossipBatchBytes = 64 * 1024;
         _cluster = await PeerCluster.StartAsync(3, tls: false, options, running: 2);
     }
 
@@ -40,11 +45,27 @@ public sealed class RobustnessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Connect_OversizedMessage_IsResourceExhaustedAndTheNodeKeepsServing()
+    public async Task Gossip_OversizedMessage_IsResourceExhaustedAndTheNodeKeepsServing()
+    {
+        using var channel = RawPeer.Channel(Target, null);
+        var request = new GossipRequest();
+        request.Transactions.Add(new SignedTransaction { Body = ByteString.CopyFrom(new byte[_cluster.Options.MaxMessageBytes + 1024]) });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(PeerMethods.Gossip, request, CallOptions.WithTimeout(TestWait.Bound)));
+
+        // Refused from the length prefix, before any session check or parsing.
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task Connect_OversizedMessage_EndsTheCallAndTheNodeKeepsServing()
     {
         var error = await SendRawAsync(new BytesValue { Value = ByteString.CopyFrom(new byte[_cluster.Options.MaxMessageBytes + 1024]) });
 
-        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        // The server refuses with RESOURCE_EXHAUSTED from the length prefix; a client still
+        // writing the body when the refusal lands may see its own write cancelled instead.
+        Assert.Contains(error.StatusCode, new[] { StatusCode.ResourceExhausted, StatusCode.Cancelled });
         await AssertStillServingAsync();
     }
 

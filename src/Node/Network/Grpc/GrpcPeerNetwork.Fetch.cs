@@ -11,7 +11,8 @@ public sealed partial class GrpcPeerNetwork
     /// Blocks arrive in ascending height with no gap. The sequence may end before
     /// <paramref name="toHeight"/> when no connected peer can serve the next height (all tried
     /// since the last progress); the caller asks again later from where it stopped. A peer
-    /// that sends a block of the wrong height is reported as misbehaving.
+    /// that sends a block of another height than the one due is reported as misbehaving (the
+    /// only fault seen here; the caller verifies certificates and contents).
     /// </remarks>
     public async IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(
         ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -49,12 +50,17 @@ public sealed partial class GrpcPeerNetwork
             {
                 while (next <= last)
                 {
-                    var (block, failure) = await ReadNextAsync(call, next, cancellationToken).ConfigureAwait(false);
+                    var (block, failure, violation) = await ReadNextAsync(call, next, cancellationToken).ConfigureAwait(false);
                     if (block is null)
                     {
                         if (failure is not null)
                         {
                             PeerLog.FetchFailed(_logger, connection.Peer.Identity.DepartmentId, next, failure);
+                        }
+
+                        if (violation)
+                        {
+                            ReportMisbehaviour(connection.Peer.Identity.ValidatorKey, $"block sync: {failure}");
                         }
 
                         break;
@@ -83,30 +89,33 @@ public sealed partial class GrpcPeerNetwork
         }
     }
 
-    /// <summary>The next block of a fetch call, or null with why the call gave no more (null reason when it simply ended).</summary>
-    private async Task<(CertifiedBlock? Block, string? Failure)> ReadNextAsync(
+    /// <summary>
+    /// The next block of a fetch call, or null with why the call gave no more (a null reason when
+    /// it simply ended); a violation marks a peer that broke the protocol rather than failed.
+    /// </summary>
+    private static async Task<(CertifiedBlock? Block, string? Failure, bool Violation)> ReadNextAsync(
         ServerStreamingCall<CertifiedBlock> call, ulong expected, CancellationToken cancellationToken)
     {
         try
         {
             if (!await call.ResponseStream.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
-                return (null, null);
+                return (null, null, false);
             }
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"{ex.StatusCode}: {ex.Status.Detail}");
+            return (null, $"{ex.StatusCode}: {ex.Status.Detail}", false);
         }
 
         var block = call.ResponseStream.Current;
         var height = block.Block?.Header?.Height ?? 0;
         if (height != expected)
         {
-            return (null, $"sent height {height} where {expected} was due");
+            return (null, $"sent height {height} where {expected} was due", true);
         }
 
-        return (block, null);
+        return (block, null, false);
     }
 
     /// <summary>A connected peer not yet tried, preferring those that reported the height; rotated to spread the load.</summary>

@@ -176,7 +176,5 @@ public sealed partial class GrpcPeerNetwork : IPeerNetwork
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
-
-        _service.Dispose();
     }
 }

@@ -13,6 +13,11 @@ internal sealed partial class PeerService
     private async Task ConnectAsync(
         IAsyncStreamReader<PeerClientFrame> requests, IAsyncStreamWriter<PeerServerFrame> responses, ServerCallContext context)
     {
+        if (_closed)
+        {
+            throw new RpcException(StatusCode.Unavailable, "the node is shutting down");
+        }
+
         var certificateHash = CheckTransport(context, PeerMethods.Connect.Name, "?");
         if (!_handshakeSlots.Wait(0))
         {
@@ -278,6 +283,10 @@ internal sealed partial class PeerService
 
         // A restarted peer dials again while its old call may linger half-open: the newest session wins.
         replaced?.Close(StatusCode.Aborted, "replaced by a newer session of the same department");
+        if (_closed)
+        {
+            session.Close(StatusCode.Unavailable, "the node is shutting down");
+        }
     }
 
     private void Unregister(PeerSession session)

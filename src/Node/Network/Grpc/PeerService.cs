@@ -10,17 +10,19 @@ namespace GovChain.Node.Network.Grpc;
 /// PeerService.Connect.cs) and serves their gossip and block fetches, each call attributed to
 /// the department of its session and checked against the TLS identity it arrives with.
 /// </summary>
-internal sealed partial class PeerService : IDisposable
+internal sealed partial class PeerService
 {
     private readonly PeerDirectory _directory;
     private readonly IPeerHandler _handler;
     private readonly GrpcPeerNetworkOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // Never disposed: no wait handle is ever taken from it, and a call may still arrive during shutdown.
     private readonly SemaphoreSlim _handshakeSlots;
     private readonly Lock _sessionsLock = new();
     private readonly Dictionary<Hash32, PeerSession> _sessionsById = [];
     private readonly Dictionary<string, PeerSession> _sessionsByDepartment = new(StringComparer.Ordinal);
+    private volatile bool _closed;
 
     public PeerService(PeerDirectory directory, IPeerHandler handler, GrpcPeerNetworkOptions options, TimeProvider time, ILogger logger)
     {
@@ -51,8 +53,10 @@ internal sealed partial class PeerService : IDisposable
         session?.Close(code, reason);
     }
 
+    /// <summary>Ends every session and refuses new ones (the node is shutting down).</summary>
     public void CloseAll()
     {
+        _closed = true;
         PeerSession[] sessions;
         lock (_sessionsLock)
         {
@@ -64,8 +68,6 @@ internal sealed partial class PeerService : IDisposable
             session.Close(StatusCode.Unavailable, "the node is shutting down");
         }
     }
-
-    public void Dispose() => _handshakeSlots.Dispose();
 
     private Task<GossipResponse> GossipAsync(GossipRequest request, ServerCallContext context)
     {
