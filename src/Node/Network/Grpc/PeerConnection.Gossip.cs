@@ -72,11 +72,11 @@ internal sealed partial class PeerConnection
                 {
                     await SendGossipAsync(batch, stop).ConfigureAwait(false);
                 }
-                catch (RpcException ex) when (!stop.IsCancellationRequested)
+                catch (Exception ex) when (!stop.IsCancellationRequested)
                 {
                     // Lost gossip costs nothing but latency: the peer gets the transactions in blocks.
                     PeerMetrics.GossipDropped.Add(batch.Count);
-                    PeerLog.GossipFailed(_logger, Peer.Identity.DepartmentId, batch.Count, ex.StatusCode);
+                    PeerLog.GossipFailed(_logger, Peer.Identity.DepartmentId, batch.Count, ex is RpcException rpc ? rpc.StatusCode : StatusCode.Unknown);
                 }
             }
         }

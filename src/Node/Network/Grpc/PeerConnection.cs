@@ -107,7 +107,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _outbox.Writer.TryComplete();
         _gossipQueue.Writer.TryComplete();
-        await Task.WhenAll(_run, _gossip).ConfigureAwait(false);
+        await Task.WhenAll(_run, _gossip).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Channel.Dispose();
         _stop.Dispose();
         _writeLock.Dispose();
@@ -137,7 +137,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             {
                 await RunSessionAsync(session.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
                 return;
             }
@@ -151,8 +151,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 reason = ex.Message;
                 PeerLog.DialRefused(_logger, identity.DepartmentId, identity.Endpoint, reason);
             }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) when (!stop.IsCancellationRequested)
             {
+                // Whatever broke this session, the loop must live on and redial: a dead loop would silently lose the peer.
                 reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.GetType().Name;
                 PeerLog.DialFailed(_logger, identity.DepartmentId, identity.Endpoint, ex is RpcException r ? r.StatusCode : StatusCode.Unavailable, (long)delay.TotalMilliseconds);
             }

@@ -120,6 +120,12 @@ internal sealed partial class PeerService
                 $"the peer belongs to another chain (genesis {Hex.Encode(hello.GenesisHash.Span)}, ours {_directory.GenesisHash})");
         }
 
+        if (hello.DepartmentId == _directory.Self.DepartmentId)
+        {
+            throw Refuse(context, claimed, StatusCode.PermissionDenied,
+                $"'{claimed}' is this node's own department: a node dialled itself, or two nodes share one identity");
+        }
+
         var peer = _directory.Find(hello.DepartmentId);
         if (peer is null)
         {
