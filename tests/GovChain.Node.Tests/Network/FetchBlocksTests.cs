@@ -1,3 +1,4 @@
+using GovChain.Node.Network.Grpc;
 using GovChain.Protocol;
 
 namespace GovChain.Node.Tests.Network;
@@ -38,6 +39,28 @@ public sealed class FetchBlocksTests
 
         AssertHeights(blocks, 5, 90);
         Assert.Equal(FakePeerHandler.MakeBlock(40), blocks[35]);
+    }
+
+    [Fact]
+    public async Task FetchBlocksWithSourceAsync_NamesThePeerThatServedEachBlock()
+    {
+        await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) =>
+        {
+            if (i == 2)
+            {
+                h.AddBlocks(1, 20);
+            }
+        });
+
+        using var cts = new CancellationTokenSource(TestWait.Bound);
+        var fetched = new List<FetchedBlock>();
+        await foreach (var item in cluster[0].Network!.FetchBlocksWithSourceAsync(1, 20, cts.Token))
+        {
+            fetched.Add(item);
+        }
+
+        AssertHeights(fetched.Select(f => f.Block), 1, 20);
+        Assert.All(fetched, f => Assert.Equal(cluster[2].ValidatorKey, f.Source));
     }
 
     [Fact]

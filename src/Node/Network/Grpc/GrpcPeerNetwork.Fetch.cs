@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GovChain.Core.Hashing;
 using GovChain.Protocol;
 using GovChain.Rpc;
 
@@ -15,6 +16,19 @@ public sealed partial class GrpcPeerNetwork
     /// only fault seen here; the caller verifies certificates and contents).
     /// </remarks>
     public async IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(
+        ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var fetched in FetchBlocksWithSourceAsync(fromHeight, toHeight, cancellationToken).ConfigureAwait(false))
+        {
+            yield return fetched.Block;
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="FetchBlocksAsync"/>, naming the peer that served each block, so a caller
+    /// whose verification fails can pass that peer to <see cref="ReportMisbehaviour"/>.
+    /// </summary>
+    public async IAsyncEnumerable<FetchedBlock> FetchBlocksWithSourceAsync(
         ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (fromHeight == 0 || toHeight < fromHeight)
@@ -73,7 +87,7 @@ public sealed partial class GrpcPeerNetwork
                     // Progress: peers that had nothing before may have caught up since.
                     tried.Clear();
                     tried.Add(connection);
-                    yield return block;
+                    yield return new FetchedBlock(connection.Peer.Identity.ValidatorKey, block);
                 }
             }
             finally
@@ -142,3 +156,6 @@ public sealed partial class GrpcPeerNetwork
         return fallback;
     }
 }
+
+/// <summary>A block fetched during sync and the validator key of the peer that served it.</summary>
+public readonly record struct FetchedBlock(Hash32 Source, CertifiedBlock Block);
