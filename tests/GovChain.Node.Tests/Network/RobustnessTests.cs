@@ -84,11 +84,25 @@ public sealed class RobustnessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Connect_SilentCaller_IsCutAtTheHandshakeTimeout()
+    public async Task Connect_CallerThatStopsMidHandshake_IsCutAtTheHandshakeTimeout()
     {
         using var channel = RawPeer.Channel(Target, null);
         using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        await call.RequestStream.WriteAsync(new PeerClientFrame
+        {
+            Hello = new PeerHello
+            {
+                ProtocolVersion = HandshakeTranscript.Version,
+                GenesisHash = ByteString.CopyFrom(_cluster.Genesis.Hash.ToArray()),
+                DepartmentId = Absent.Id,
+                ValidatorKey = ByteString.CopyFrom(Absent.Key.PublicKey),
+                Nonce = ByteString.CopyFrom(new byte[32]),
+            },
+        });
 
+        // The challenge comes, and then, with no proof, the server gives up on its own clock (1 s here, not the call's 20 s).
+        Assert.True(await call.ResponseStream.MoveNextAsync());
+        Assert.NotNull(call.ResponseStream.Current.Challenge);
         var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
