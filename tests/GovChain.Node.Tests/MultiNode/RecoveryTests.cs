@@ -31,7 +31,9 @@ public sealed class RecoveryTests
     public async Task ValidatorDownForHundredsOfBlocks_CatchesUpByBlockSync()
     {
         const ulong Gap = 300;
-        await using var cluster = new TestCluster(4);
+
+        // One proposer in four is down: short propose timeouts keep its rounds brief.
+        await using var cluster = new TestCluster(4, configure: o => o.Consensus.ProposeMs = 200);
         await cluster.StartAllAsync();
         await cluster.WaitForHeightAsync(2, 0, 1, 2, 3);
         await cluster.StopAsync(2);

@@ -141,6 +141,7 @@ public sealed class TestCluster : IAsyncDisposable
             PeerNetworkFactory = ctx => Hub.Join(ctx.Identity.Department.Id, ValidatorKey(i)),
             ValidatorKey = ValidatorKeys[i],
             WithoutServer = true,
+            LoggerFactory = TestLogging.Factory,
         });
         Nodes[i] = node;
         return node;
@@ -168,7 +169,10 @@ public sealed class TestCluster : IAsyncDisposable
     public ulong MaxHeight => Running.Max(n => n.Database.Blocks.LastHeight);
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; fails the test naming what it waited for.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? max = null)
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? max = null) => WaitUntilAsync(condition, () => what, max);
+
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds; the description is built when giving up, so it shows the final state.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, Func<string> what, TimeSpan? max = null)
     {
         using var limit = new CancellationTokenSource(max ?? MaxWait);
         while (!condition())
@@ -179,7 +183,7 @@ public sealed class TestCluster : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Gave up waiting for: {what}");
+                throw new TimeoutException($"Gave up waiting for: {what()}");
             }
         }
     }
@@ -187,7 +191,7 @@ public sealed class TestCluster : IAsyncDisposable
     public Task WaitForHeightAsync(ulong height, params int[] nodes) =>
         WaitUntilAsync(
             () => nodes.All(i => Nodes[i] is { } n && n.Database.Blocks.LastHeight >= height),
-            $"nodes {string.Join(",", nodes)} at height {height} (now {string.Join(",", nodes.Select(i => Nodes[i]?.Database.Blocks.LastHeight))})");
+            () => $"nodes {string.Join(",", nodes)} at height {height} (now {string.Join(",", nodes.Select(i => Nodes[i]?.Database.Blocks.LastHeight))})");
 
     /// <summary>Asserts that every pair of running nodes holds the same block hash and state root at every height both have.</summary>
     public void AssertSameChain()

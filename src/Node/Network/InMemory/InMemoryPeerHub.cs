@@ -21,6 +21,10 @@ public sealed class InMemoryPeerHub
     public long Dropped => Interlocked.Read(ref _dropped);
 
     private long _dropped;
+    private long _delivered;
+
+    /// <summary>Consensus messages handed to a peer's queue so far.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
 
     /// <summary>The network of the node holding <paramref name="validatorKey"/>; a later call for the same key replaces it (a restarted node).</summary>
     public InMemoryPeerNetwork Join(string departmentId, Hash32 validatorKey, int queueCapacity = 4096)
@@ -46,4 +50,6 @@ public sealed class InMemoryPeerHub
     internal bool ShouldDrop(Hash32 from, Hash32 to, ConsensusMessage message) => DropFilter?.Invoke(from, to, message) == true;
 
     internal void CountDrop() => Interlocked.Increment(ref _dropped);
+
+    internal void CountDelivery() => Interlocked.Increment(ref _delivered);
 }

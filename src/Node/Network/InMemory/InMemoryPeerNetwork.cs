@@ -169,6 +169,7 @@ public sealed class InMemoryPeerNetwork : IPeerNetwork
         }
 
         peer._inbound.Writer.TryWrite(new Inbound(ValidatorKey, bytes, null, Height()));
+        _hub.CountDelivery();
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
