@@ -48,6 +48,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private ulong _heightAtLastPoll;
     private long _committedHeight;
     private long _round;
+    private int _disposed;
 
     public ConsensusDriver(
         ConsensusDriverOptions options,
@@ -168,6 +169,11 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     /// <summary>Stops the loop after the event in hand (a commit in progress finishes its write).</summary>
     public async Task StopAsync()
     {
+        if (Volatile.Read(ref _disposed) != 0 && _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         _pollTimer?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
@@ -181,6 +187,11 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
     }

@@ -60,6 +60,11 @@ public sealed partial class GovChainNode
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         await Consensus.DisposeAsync().ConfigureAwait(false);
         if (_server is not null)

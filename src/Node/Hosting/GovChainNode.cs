@@ -29,6 +29,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
     private PrometheusExporter? _exporter;
     private RpcServer? _server;
     private int _state; // 0 created, 1 started, 2 stopped
+    private int _disposed;
 
     private GovChainNode(NodeOptions options, GovChainNodeSettings settings, NodeIdentity identity, NodeDatabase database, ILoggerFactory loggers, TimeProvider time)
     {
