@@ -86,9 +86,20 @@ public sealed partial class BlockExecutor
         _metrics.BlocksCommitted.Add(1);
         _metrics.TransactionsCommitted.Add(ids.Length);
         _metrics.SetHeight(height);
-        var latency = _time.GetUtcNow().ToUnixTimeMilliseconds() - block.Header.TimeUnixMs;
-        LastCommitLatencyMs = Math.Max(0, latency);
-        _metrics.CommitLatency.Record(LastCommitLatencyMs / 1000.0);
+        LastCommitLatencyMs = Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - block.Header.TimeUnixMs);
+        foreach (var id in ids)
+        {
+            if (Admissions.Committed(id) is { } seconds)
+            {
+                _metrics.CommitLatency.Record(seconds);
+            }
+        }
+
+        if (Admissions.Count > _pool.Count)
+        {
+            // Some timed transactions were evicted as stale without committing.
+            Admissions.Retain(id => _pool.Contains(id));
+        }
 
         var certified = new CertifiedBlock { Block = block, Certificate = certificate };
         certified.Receipts.AddRange(receipts);
@@ -102,6 +113,9 @@ public sealed partial class BlockExecutor
 
         return new CommittedBlock(height, prepared.Hash, ids.Length, update);
     }
+
+    /// <summary>Admission times of pending transactions, for the admission-to-commit latency histogram.</summary>
+    public AdmissionTimes Admissions { get; }
 
     /// <summary>Milliseconds from the last block's time (set by its proposer) to its commit here.</summary>
     public double LastCommitLatencyMs { get; private set; }

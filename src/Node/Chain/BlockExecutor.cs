@@ -72,6 +72,7 @@ public sealed partial class BlockExecutor
         _time = time;
         _logger = logger;
         _proposer = ByteString.CopyFrom(proposerKey);
+        Admissions = new AdmissionTimes(time, 1_000_000);
         var parameters = genesis.Proto.Consensus;
         MaxBlockTxs = parameters is { MaxBlockTxs: > 0 } ? (int)Math.Min(parameters.MaxBlockTxs, int.MaxValue) : DefaultMaxBlockTxs;
         MaxBlockBytes = parameters is { MaxBlockBytes: > 0 } ? parameters.MaxBlockBytes : DefaultMaxBlockBytes;

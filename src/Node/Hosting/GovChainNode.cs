@@ -55,7 +55,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time))
             ?? throw new InvalidOperationException("The peer network factory returned null.");
         Consensus = new ConsensusDriver(DriverOptions(options, identity), database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
-        PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus);
+        PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
         Status = new NodeStatusSource(this);
     }
 
@@ -150,6 +150,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
         {
             if (results[i].IsAdmitted)
             {
+                Executor.Admissions.Admitted(results[i].TxId);
                 (admitted ??= []).Add(transactions[i]);
             }
         }

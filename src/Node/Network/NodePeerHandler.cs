@@ -1,4 +1,5 @@
 using GovChain.Core.Hashing;
+using GovChain.Node.Chain;
 using GovChain.Node.Consensus;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
@@ -22,9 +23,11 @@ public sealed class NodePeerHandler : IPeerHandler
     private readonly IBlockStore _blocks;
     private readonly TransactionPool _pool;
     private readonly ConsensusDriver _driver;
+    private readonly AdmissionTimes? _admissions;
 
-    public NodePeerHandler(IBlockStore blocks, TransactionPool pool, ConsensusDriver driver)
+    public NodePeerHandler(IBlockStore blocks, TransactionPool pool, ConsensusDriver driver, AdmissionTimes? admissions = null)
     {
+        _admissions = admissions;
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(driver);
@@ -46,11 +49,11 @@ public sealed class NodePeerHandler : IPeerHandler
         ArgumentNullException.ThrowIfNull(transactions);
         if (transactions.Count <= MaxGossipBatch)
         {
-            return _pool.AddBatch(transactions);
+            return Timed(_pool.AddBatch(transactions));
         }
 
         var results = new AdmissionResult[transactions.Count];
-        _pool.AddBatch(transactions.Take(MaxGossipBatch).ToList()).CopyTo(results, 0);
+        Timed(_pool.AddBatch(transactions.Take(MaxGossipBatch).ToList())).CopyTo(results, 0);
         for (var i = MaxGossipBatch; i < results.Length; i++)
         {
             results[i] = new AdmissionResult(AdmissionCode.PoolFull, default, $"a gossip batch holds at most {MaxGossipBatch} transactions");
@@ -87,4 +90,17 @@ public sealed class NodePeerHandler : IPeerHandler
     }
 
     public void OnPeerHeight(Hash32 validator, ulong height) => _driver.OnPeerHeight(validator, height);
+
+    private AdmissionResult[] Timed(AdmissionResult[] results)
+    {
+        foreach (var result in results)
+        {
+            if (result.IsAdmitted)
+            {
+                _admissions?.Admitted(result.TxId);
+            }
+        }
+
+        return results;
+    }
 }

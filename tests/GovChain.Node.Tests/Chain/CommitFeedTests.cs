@@ -63,6 +63,7 @@ public sealed class CommitFeedTests : IAsyncLifetime
     {
         var tx = _cluster.Sign(_cluster.Key(700), IdentityCalls.Register(TestCluster.Sha("w")), 1);
         Assert.True(_node.SubmitTransactions([tx])[0].IsAdmitted);
+        Assert.Equal(1, _node.Executor.Admissions.Count);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var wait = _node.CommitFeed.WaitForTransactionAsync(tx.Id(), cts.Token);
         Assert.False(wait.IsCompleted);
@@ -72,6 +73,7 @@ public sealed class CommitFeedTests : IAsyncLifetime
 
         await _node.CommitFeed.WaitForTransactionAsync(tx.Id(), cts.Token);
         Assert.Equal(0, _node.Mempool.Count);
+        Assert.Equal(0, _node.Executor.Admissions.Count);
     }
 
     [Fact]
