@@ -73,6 +73,11 @@ public sealed partial class ConsensusDriver
         {
             _emptyBlockTimer?.Dispose();
             var now = new ProposeNow(height, round);
+            lock (_proposalGate)
+            {
+                _waitingForTransactions = now;
+            }
+
             _emptyBlockTimer = _time.CreateTimer(
                 static s => { var (driver, e) = ((ConsensusDriver, ProposeNow))s!; driver.Post(e); },
                 (this, now),
@@ -84,14 +89,36 @@ public sealed partial class ConsensusDriver
         Propose(height, round);
     }
 
+    /// <summary>Transactions entered the mempool: a proposal waiting for some is made now rather than after the empty-block delay.</summary>
+    public void TransactionsArrived()
+    {
+        ProposeNow? waiting;
+        lock (_proposalGate)
+        {
+            waiting = _waitingForTransactions;
+            _waitingForTransactions = null;
+        }
+
+        if (waiting is not null)
+        {
+            Post(waiting);
+        }
+    }
+
     private void Propose(ulong height, uint round)
     {
         var machine = _machine!;
-        if (machine.Height != height || machine.Round != round || height != Height + 1)
+        lock (_proposalGate)
+        {
+            _waitingForTransactions = null;
+        }
+
+        if (machine.Height != height || machine.Round != round || height != Height + 1 || _proposedAt == (height, round))
         {
             return;
         }
 
+        _proposedAt = (height, round);
         var prepared = _executor.BuildProposal(height, PendingEvidence);
         LogProposing(_logger, height, round, prepared.Block.Transactions.Count);
         _followUps.Enqueue(new ProposalReady(height, round, prepared.Block));

@@ -49,6 +49,9 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private long _committedHeight;
     private long _round;
     private int _disposed;
+    private readonly Lock _proposalGate = new();
+    private ProposeNow? _waitingForTransactions;
+    private (ulong Height, uint Round) _proposedAt;
 
     public ConsensusDriver(
         ConsensusDriverOptions options,
@@ -199,6 +202,11 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private async Task<bool> PeersArePastGenesisAsync(CancellationToken cancellationToken)
     {
         var others = _executor.Validators.For(1).Validators.Count - 1;
+        if (others <= 0)
+        {
+            return false;
+        }
+
         var deadline = _time.GetUtcNow() + _options.FreshStartGrace;
         while (true)
         {
@@ -208,7 +216,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
             }
 
             var connected = _network.Peers.Count(p => p.Connected);
-            if ((others > 0 && connected >= others) || _time.GetUtcNow() >= deadline)
+            if (connected >= others || _time.GetUtcNow() >= deadline)
             {
                 return false;
             }

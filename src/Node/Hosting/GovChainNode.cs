@@ -157,6 +157,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
 
         if (admitted is not null)
         {
+            Consensus.TransactionsArrived();
             Network.Gossip(admitted);
         }
 

@@ -93,12 +93,19 @@ public sealed class NodePeerHandler : IPeerHandler
 
     private AdmissionResult[] Timed(AdmissionResult[] results)
     {
+        var any = false;
         foreach (var result in results)
         {
             if (result.IsAdmitted)
             {
+                any = true;
                 _admissions?.Admitted(result.TxId);
             }
+        }
+
+        if (any)
+        {
+            _driver.TransactionsArrived();
         }
 
         return results;

@@ -47,7 +47,10 @@ public sealed class RecoveryTests
         }
 
         var stoppedAt = cluster.Height(0);
-        await cluster.WaitForHeightAsync(stoppedAt + Gap, 0, 1, 3);
+        await TestCluster.WaitUntilAsync(
+            () => cluster.Height(0) >= stoppedAt + Gap && cluster.Height(1) >= stoppedAt + Gap && cluster.Height(3) >= stoppedAt + Gap,
+            () => $"{Gap} blocks without node 2 (at {cluster.Height(0)}, from {stoppedAt})",
+            TimeSpan.FromMinutes(4));
 
         await cluster.StartAsync(2);
         var target = cluster.Height(0);
