@@ -49,6 +49,10 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private long _committedHeight;
     private long _round;
     private int _disposed;
+    private static readonly DropReason[] DropReasons = Enum.GetValues<DropReason>();
+    private static readonly string[] DropReasonNames = DropReasons.Select(r => "consensus_" + r.ToString().ToLowerInvariant()).ToArray();
+    private readonly long[] _dropsSeen = new long[DropReasons.Length];
+    private ConsensusMachine? _dropsOf;
     private readonly Lock _proposalGate = new();
     private ProposeNow? _waitingForTransactions;
     private (ulong Height, uint Round) _proposedAt;
@@ -333,8 +337,36 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
             Perform(_machine!.Handle(next));
         }
 
+        ExportDrops(_machine!);
+
         Interlocked.Exchange(ref _round, _machine!.Round);
         _metrics.SetRound(_machine.Round);
+    }
+
+    /// <summary>Adds the machine's new drops to the node's rejected-messages counter (exact duplicates are normal under retransmission and left out).</summary>
+    private void ExportDrops(ConsensusMachine machine)
+    {
+        if (!ReferenceEquals(machine, _dropsOf))
+        {
+            _dropsOf = machine;
+            Array.Clear(_dropsSeen);
+        }
+
+        for (var i = 0; i < DropReasons.Length; i++)
+        {
+            var reason = DropReasons[i];
+            if (reason == DropReason.Duplicate)
+            {
+                continue;
+            }
+
+            var count = machine.Drops[reason];
+            if (count > _dropsSeen[i])
+            {
+                _metrics.MessagesRejected.Add(count - _dropsSeen[i], new KeyValuePair<string, object?>("reason", DropReasonNames[i]));
+                _dropsSeen[i] = count;
+            }
+        }
     }
 
     private void Poll()

@@ -2,6 +2,7 @@ using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Node.Mempool;
+using GovChain.Node.Metrics;
 using GovChain.Node.Network;
 using GovChain.Node.Network.InMemory;
 using GovChain.Node.Tests.Support;
@@ -17,7 +18,9 @@ public sealed class ByzantineTests
         await using var cluster = new TestCluster(4, inMemory: true);
         var liar = cluster.Hub.Join("dept-3", cluster.ValidatorKey(3));
         await liar.StartAsync(new Equivocator(liar, cluster.ValidatorKeys[3]), CancellationToken.None);
-        await cluster.StartAsync(0, 1, 2);
+        var nodes = new[] { 0, 1, 2 }.Select(cluster.Create).ToList();
+        using var exporter = new PrometheusExporter(nodes[0].Metrics.Meter);
+        await Task.WhenAll(nodes.Select(n => n.StartAsync()));
 
         var key = cluster.ValidatorKeys[3].PublicKey.ToArray();
         await TestCluster.WaitUntilAsync(
@@ -29,6 +32,7 @@ public sealed class ByzantineTests
         Assert.NotEqual(evidence.VoteA.BlockHash, evidence.VoteB.BlockHash);
         await cluster.WaitForHeightAsync(cluster.MaxHeight + 2, 0, 1, 2);
         cluster.AssertSameChain();
+        Assert.Contains("govchain_messages_rejected_total{reason=\"consensus_equivocation\"}", exporter.Render(), StringComparison.Ordinal);
         await liar.DisposeAsync();
     }
 
