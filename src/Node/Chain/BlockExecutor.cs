@@ -23,6 +23,7 @@ public sealed partial class BlockExecutor
     public const int DefaultMaxBlockTxs = 10_000;
     public const int DefaultMaxBlockBytes = 3 * 1024 * 1024;
     public const int MaxEvidencePerBlock = 32;
+    public const int DefaultMaxTxBytes = 64 * 1024;
 
     /// <summary>How far ahead of this node's clock a proposed block's time may be.</summary>
     public static readonly TimeSpan MaxClockDrift = TimeSpan.FromSeconds(30);
@@ -76,7 +77,7 @@ public sealed partial class BlockExecutor
         var parameters = genesis.Proto.Consensus;
         MaxBlockTxs = parameters is { MaxBlockTxs: > 0 } ? (int)Math.Min(parameters.MaxBlockTxs, int.MaxValue) : DefaultMaxBlockTxs;
         MaxBlockBytes = parameters is { MaxBlockBytes: > 0 } ? parameters.MaxBlockBytes : DefaultMaxBlockBytes;
-        MaxTxBytes = parameters is { MaxTxBytes: > 0 } ? (int)Math.Min(parameters.MaxTxBytes, int.MaxValue) : 64 * 1024;
+        MaxTxBytes = parameters is { MaxTxBytes: > 0 } ? (int)Math.Min(parameters.MaxTxBytes, int.MaxValue) : DefaultMaxTxBytes;
     }
 
     public int MaxBlockTxs { get; }

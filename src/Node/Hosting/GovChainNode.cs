@@ -45,6 +45,13 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Engine = new ContractEngine();
         var feed = new CommitFeed(database.Blocks);
         CommitFeed = feed;
+        // A transaction larger than the chain's limit would make every validator refuse the
+        // proposal carrying it: the mempool never admits one.
+        var chainMaxTxBytes = identity.Genesis.Proto.Consensus is { MaxTxBytes: > 0 } limits
+            ? (int)Math.Min(limits.MaxTxBytes, int.MaxValue)
+            : BlockExecutor.DefaultMaxTxBytes;
+        options.Mempool.MaxTxBytes = Math.Min(options.Mempool.MaxTxBytes, chainMaxTxBytes);
+
         Mempool = new TransactionPool(options.Mempool, ChainId, NextNonce, Metrics);
         Validators = new ValidatorSchedule(database.State, identity.Genesis);
         Executor = new BlockExecutor(
