@@ -25,6 +25,13 @@ public sealed class RecoveryTests
         var withoutZero = cluster.MaxHeight;
         await cluster.WaitForHeightAsync(withoutZero + 5, 1, 2, 3);
         cluster.AssertSameChain();
+
+        // Restored from its WAL, node 3 re-sent what it had signed and never signed anything else.
+        foreach (var node in cluster.Running)
+        {
+            Assert.Empty(node.Consensus.PendingEvidence);
+            Assert.DoesNotContain(node.Database.Blocks.ReadRange(1, node.Database.Blocks.LastHeight), b => b.Block.Evidence.Count > 0);
+        }
     }
 
     [Fact]
