@@ -13,6 +13,7 @@ internal static class CliApp
         root.Options.Add(Output.FormatOption);
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
 
         try
         {

@@ -1,0 +1,233 @@
+using Google.Protobuf;
+using GovChain.Contracts.Engine;
+using GovChain.Core.Blocks;
+using GovChain.Core.Genesis;
+using GovChain.Core.Hashing;
+using GovChain.Core.Transactions;
+using GovChain.Node.Mempool;
+using GovChain.Node.Metrics;
+using GovChain.Protocol;
+using GovChain.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GovChain.Node.Chain;
+
+/// <summary>
+/// Builds, validates and commits blocks against the node database. Used from the consensus
+/// loop only (one thread): a proposal or a validated block is executed once, its prepared
+/// state cached by block hash, and the commit writes that prepared result.
+/// </summary>
+public sealed partial class BlockExecutor
+{
+    /// <summary>Default bounds when genesis leaves them at zero; a block must fit one peer message (4 MiB by default).</summary>
+    public const int DefaultMaxBlockTxs = 10_000;
+    public const int DefaultMaxBlockBytes = 3 * 1024 * 1024;
+    public const int MaxEvidencePerBlock = 32;
+    public const int DefaultMaxTxBytes = 64 * 1024;
+
+    /// <summary>How far ahead of this node's clock a proposed block's time may be.</summary>
+    public static readonly TimeSpan MaxClockDrift = TimeSpan.FromSeconds(30);
+
+    private const int PreparedCacheBound = 16;
+
+    private readonly NodeDatabase _db;
+    private readonly ContractEngine _engine;
+    private readonly TransactionPool _pool;
+    private readonly GenesisDocument _genesis;
+    private readonly ValidatorSchedule _validators;
+    private readonly ICommitFeed _feed;
+    private readonly NodeMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ByteString _proposer;
+    private readonly Dictionary<Hash32, PreparedBlock> _prepared = [];
+
+    public BlockExecutor(
+        NodeDatabase database,
+        ContractEngine engine,
+        TransactionPool pool,
+        GenesisDocument genesis,
+        ValidatorSchedule validators,
+        ICommitFeed feed,
+        NodeMetrics metrics,
+        TimeProvider time,
+        ILogger logger,
+        ReadOnlySpan<byte> proposerKey)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(genesis);
+        ArgumentNullException.ThrowIfNull(validators);
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _db = database;
+        _engine = engine;
+        _pool = pool;
+        _genesis = genesis;
+        _validators = validators;
+        _feed = feed;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _proposer = ByteString.CopyFrom(proposerKey);
+        Admissions = new AdmissionTimes(time, 1_000_000);
+        var parameters = genesis.Proto.Consensus;
+        MaxBlockTxs = parameters is { MaxBlockTxs: > 0 } ? (int)Math.Min(parameters.MaxBlockTxs, int.MaxValue) : DefaultMaxBlockTxs;
+        MaxBlockBytes = parameters is { MaxBlockBytes: > 0 } ? parameters.MaxBlockBytes : DefaultMaxBlockBytes;
+        MaxTxBytes = parameters is { MaxTxBytes: > 0 } ? (int)Math.Min(parameters.MaxTxBytes, int.MaxValue) : DefaultMaxTxBytes;
+    }
+
+    public int MaxBlockTxs { get; }
+
+    public long MaxBlockBytes { get; }
+
+    public int MaxTxBytes { get; }
+
+    public string ChainId => _genesis.ChainId;
+
+    public ValidatorSchedule Validators => _validators;
+
+    /// <summary>Writes the genesis state into a fresh database; does nothing when it is already there.</summary>
+    public void InitializeGenesis()
+    {
+        if (_db.Blocks.LastHeight > 0)
+        {
+            return;
+        }
+
+        var prepared = _db.State.Prepare(0, ContractEngine.InitialState(_genesis));
+        if (prepared.Root != _db.State.Root)
+        {
+            _db.State.CommitGenesis(prepared);
+            LogGenesis(_logger, _genesis.ChainId, prepared.Root.ToShortString());
+        }
+    }
+
+    /// <summary>
+    /// Builds this node's proposal for the next height: executable transactions from the
+    /// mempool within the block bounds, executed and prepared, every header field filled.
+    /// </summary>
+    public PreparedBlock BuildProposal(ulong height, IReadOnlyList<Evidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        RequireNextHeight(height);
+        var txs = _pool.Reap(MaxBlockTxs, MaxBlockBytes - 4096);
+        var parentTime = ParentTime(height);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var block = new Block
+        {
+            Header = new BlockHeader
+            {
+                ChainId = _genesis.ChainId,
+                Height = height,
+                TimeUnixMs = Math.Max(now, parentTime + 1),
+                PreviousHash = ByteString.CopyFrom(ParentHash(height).ToArray()),
+                ValidatorSetHash = ByteString.CopyFrom(_validators.For(height).Hash.ToArray()),
+                NextValidatorSetHash = ByteString.CopyFrom(_validators.For(height + 1).Hash.ToArray()),
+                Proposer = _proposer,
+                TxCount = (uint)txs.Count,
+            },
+        };
+        foreach (var tx in txs)
+        {
+            block.Transactions.Add(tx.Signed);
+        }
+
+        if (height > 1)
+        {
+            var lastCommit = _db.Blocks.GetCertificate(height - 1)
+                ?? throw new StorageException($"The certificate of block {height - 1} is missing.");
+            block.LastCommit = lastCommit;
+            block.Header.LastCommitHash = ByteString.CopyFrom(lastCommit.Hash().ToArray());
+        }
+
+        foreach (var e in evidence.Take(MaxEvidencePerBlock))
+        {
+            block.Evidence.Add(e);
+        }
+
+        block.Header.TxRoot = ByteString.CopyFrom(BlockHashing.TxRoot(block.Transactions).ToArray());
+        block.Header.EvidenceHash = ByteString.CopyFrom(BlockHashing.EvidenceRoot(block.Evidence).ToArray());
+        var execution = _engine.ExecuteBlock(Context(block.Header), txs, _db.State.Latest());
+        var state = _db.State.Prepare(height, execution.Changes);
+        block.Header.StateRoot = ByteString.CopyFrom(state.Root.ToArray());
+        block.Header.ReceiptsRoot = ByteString.CopyFrom(BlockHashing.ReceiptsRoot(execution.Receipts).ToArray());
+        var prepared = new PreparedBlock(block, block.Header.Hash(), execution, state);
+        Remember(prepared);
+        return prepared;
+    }
+
+    /// <summary>
+    /// Checks a proposed block for the next height by re-executing it; returns null when it
+    /// is valid (its prepared result is then cached for the commit), else the reason.
+    /// </summary>
+    public string? Validate(Block block, Hash32 hash)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (_prepared.ContainsKey(hash))
+        {
+            return null;
+        }
+
+        try
+        {
+            var problem = CheckHeader(block, live: true);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            problem = VerifyTransactions(block, out var verified);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            return Execute(block, hash, verified!, out _);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return "malformed content: " + ex.Message;
+        }
+    }
+
+    private static BlockContext Context(BlockHeader header) => new(header.ChainId, header.Height, header.TimeUnixMs, header.Proposer);
+
+    private void RequireNextHeight(ulong height)
+    {
+        if (height != _db.Blocks.LastHeight + 1)
+        {
+            throw new InvalidOperationException($"Height {height} is not the next height; the last committed is {_db.Blocks.LastHeight}.");
+        }
+    }
+
+    private long ParentTime(ulong height) =>
+        height == 1 ? _genesis.Proto.GenesisTimeUnixMs : (_db.Blocks.GetHeader(height - 1)?.TimeUnixMs ?? throw new StorageException($"The header of block {height - 1} is missing."));
+
+    private Hash32 ParentHash(ulong height) => height == 1 ? _genesis.Hash : _db.Blocks.LastBlockHash;
+
+    private void Remember(PreparedBlock prepared)
+    {
+        if (_prepared.Count >= PreparedCacheBound)
+        {
+            _prepared.Clear();
+        }
+
+        _prepared[prepared.Hash] = prepared;
+    }
+
+    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Genesis state of chain {ChainId} written, state root {Root}")]
+    private static partial void LogGenesis(ILogger logger, string chainId, string root);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Committed block {Height} {Hash} with {TxCount} transactions")]
+    private static partial void LogCommitted(ILogger logger, ulong height, string hash, int txCount);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Rejected block {Height} {Hash}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, ulong height, string hash, string reason);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Validator set changes at height {Height}: {Count} validators, total power {Power}")]
+    private static partial void LogValidatorChange(ILogger logger, ulong height, int count, ulong power);
+}

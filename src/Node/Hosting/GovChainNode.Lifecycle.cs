@@ -1,0 +1,126 @@
+using GovChain.Node.Configuration;
+using GovChain.Node.Metrics;
+using GovChain.Rpc.Health;
+using GovChain.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ServingStatus = GovChain.Rpc.Health.HealthCheckResponse.Types.ServingStatus;
+
+namespace GovChain.Node.Hosting;
+
+/// <summary>Starting and stopping the node.</summary>
+public sealed partial class GovChainNode
+{
+    /// <summary>Name under which the node's own health is reported by grpc.health.v1.Health.</summary>
+    public const string HealthServiceName = "govchain.v1.Node";
+
+    /// <summary>Starts the server, the peer network and consensus (after listening for peers when the database is fresh).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The node was already started.");
+        }
+
+        var fresh = Database.Blocks.LastHeight == 0 && Database.ConsensusWal.Count == 0;
+        if (!_settings.WithoutServer)
+        {
+            _server = BuildServer();
+            await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await Network.StartAsync(PeerHandler, cancellationToken).ConfigureAwait(false);
+        await Consensus.StartAsync(fresh, cancellationToken).ConfigureAwait(false);
+        Health.SetStatus(HealthServiceName, ServingStatus.Serving);
+        LogStarted(_logger, DepartmentId, ChainId, Database.Blocks.LastHeight, Address?.ToString() ?? "(no server)");
+    }
+
+    /// <summary>
+    /// Stops consensus after the event in hand (a commit being written is finished), then the
+    /// peer network and the server, and closes the database.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        Health.SetAllNotServing();
+        await Consensus.StopAsync().ConfigureAwait(false);
+        await Network.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogStopped(_logger, DepartmentId, Database.Blocks.LastHeight);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        await Consensus.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _exporter?.Dispose();
+        Metrics.Dispose();
+        Database.Dispose();
+        if (_ownsKey)
+        {
+            Identity.Dispose();
+        }
+    }
+
+    /// <summary>True while consensus runs without a fault.</summary>
+    public bool IsHealthy => Volatile.Read(ref _state) == 1 && Consensus.Fault is null;
+
+    private RpcServer BuildServer()
+    {
+        NodeOptionsValidator.TryParseEndpoint(Options.ListenAddress, out var endpoint, out _);
+        _exporter = new PrometheusExporter(Metrics.Meter);
+        var exporter = _exporter;
+        var security = Identity.Certificate is null
+            ? ServerSecurity.Plaintext
+            : Identity.TrustedClientCertificates.Count > 0
+                ? ServerSecurity.MutualTls(Identity.Certificate, Identity.TrustedClientCertificates)
+                : ServerSecurity.Tls(Identity.Certificate);
+        var server = new RpcServer(new RpcServerOptions
+        {
+            Host = endpoint!.Address,
+            Port = endpoint.Port,
+            Security = security,
+            Http1Port = Options.MetricsHttp1Port,
+            LoggerFactory = LoggerFactory,
+            MapRoutes = routes =>
+            {
+                routes.MapGet("/metrics", () => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+                routes.MapGet("/healthz", () => IsHealthy
+                    ? Results.Text("ok\n", "text/plain")
+                    : Results.Text("unhealthy\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
+            },
+        });
+        server.AddService(Health.Definition);
+        foreach (var service in _settings.Services)
+        {
+            server.AddService(service(this));
+        }
+
+        return server;
+    }
+
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Information, Message = "Node of {DepartmentId} on chain {ChainId} started at height {Height}, serving {Address}")]
+    private static partial void LogStarted(ILogger logger, string departmentId, string chainId, ulong height, string address);
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Node of {DepartmentId} stopped at height {Height}")]
+    private static partial void LogStopped(ILogger logger, string departmentId, ulong height);
+}

@@ -1,0 +1,202 @@
+using GovChain.Consensus;
+using GovChain.Contracts.Engine;
+using GovChain.Core.Hashing;
+using GovChain.Node.Chain;
+using GovChain.Node.Configuration;
+using GovChain.Node.Consensus;
+using GovChain.Node.Mempool;
+using GovChain.Node.Metrics;
+using GovChain.Node.Network;
+using GovChain.Protocol;
+using GovChain.Rpc.Health;
+using GovChain.Rpc;
+using GovChain.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovChain.Node.Hosting;
+
+/// <summary>
+/// A department's node, composed from its configuration: database, contract engine, mempool,
+/// block executor, commit feed, consensus driver, peer network and one gRPC server (health,
+/// GET /metrics and /healthz, plus the services added through <see cref="GovChainNodeSettings.Services"/>).
+/// </summary>
+public sealed partial class GovChainNode : IAsyncDisposable
+{
+    private readonly GovChainNodeSettings _settings;
+    private readonly ILogger _logger;
+    private readonly bool _ownsKey;
+    private PrometheusExporter? _exporter;
+    private RpcServer? _server;
+    private int _state; // 0 created, 1 started, 2 stopped
+    private int _disposed;
+
+    private GovChainNode(NodeOptions options, GovChainNodeSettings settings, NodeIdentity identity, NodeDatabase database, ILoggerFactory loggers, TimeProvider time)
+    {
+        Options = options;
+        _settings = settings;
+        Identity = identity;
+        Database = database;
+        LoggerFactory = loggers;
+        Time = time;
+        _ownsKey = settings.ValidatorKey is null;
+        _logger = loggers.CreateLogger("GovChain.Node");
+        Metrics = new NodeMetrics();
+        Engine = new ContractEngine();
+        var feed = new CommitFeed(database.Blocks);
+        CommitFeed = feed;
+        // A transaction larger than the chain's limit would make every validator refuse the
+        // proposal carrying it: the mempool never admits one.
+        var chainMaxTxBytes = identity.Genesis.Proto.Consensus is { MaxTxBytes: > 0 } limits
+            ? (int)Math.Min(limits.MaxTxBytes, int.MaxValue)
+            : BlockExecutor.DefaultMaxTxBytes;
+        options.Mempool.MaxTxBytes = Math.Min(options.Mempool.MaxTxBytes, chainMaxTxBytes);
+
+        Mempool = new TransactionPool(options.Mempool, ChainId, NextNonce, Metrics);
+        Validators = new ValidatorSchedule(database.State, identity.Genesis);
+        Executor = new BlockExecutor(
+            database, Engine, Mempool, identity.Genesis, Validators, feed, Metrics, time,
+            loggers.CreateLogger<BlockExecutor>(), identity.ValidatorKey is { } key ? key.PublicKey : ReadOnlySpan<byte>.Empty);
+        Executor.InitializeGenesis();
+        Metrics.SetHeight(database.Blocks.LastHeight);
+        Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time))
+            ?? throw new InvalidOperationException("The peer network factory returned null.");
+        Consensus = new ConsensusDriver(DriverOptions(options, identity), database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
+        PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
+        Status = new NodeStatusSource(this);
+    }
+
+    public NodeOptions Options { get; }
+
+    public NodeIdentity Identity { get; }
+
+    public string ChainId => Identity.Genesis.ChainId;
+
+    public string DepartmentId => Identity.Department.Id;
+
+    public NodeDatabase Database { get; }
+
+    public ContractEngine Engine { get; }
+
+    public TransactionPool Mempool { get; }
+
+    public ValidatorSchedule Validators { get; }
+
+    public BlockExecutor Executor { get; }
+
+    public ICommitFeed CommitFeed { get; }
+
+    public INodeStatusSource Status { get; }
+
+    public IPeerNetwork Network { get; }
+
+    /// <summary>What the peer network delivers to: handed to <see cref="IPeerNetwork.StartAsync"/> by <see cref="StartAsync"/>.</summary>
+    public IPeerHandler PeerHandler { get; }
+
+    public ConsensusDriver Consensus { get; }
+
+    public NodeMetrics Metrics { get; }
+
+    public HealthService Health { get; } = new();
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>The server's address once started (null without a server).</summary>
+    public Uri? Address => _server?.Address;
+
+    /// <summary>The plain HTTP/1.1 port for scrapers, when configured.</summary>
+    public int? MetricsHttp1Port => _server?.Http1Port;
+
+    /// <summary>
+    /// Builds a node: loads and checks genesis, key and certificates against the options,
+    /// opens (or creates) the database and writes the genesis state into a fresh one. Nothing
+    /// runs until <see cref="StartAsync"/>.
+    /// </summary>
+    public static GovChainNode Create(NodeOptions options, GovChainNodeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        NodeOptionsValidator.ThrowIfInvalid(options);
+        var loggers = settings.LoggerFactory ?? NullLoggerFactory.Instance;
+        var identity = NodeIdentity.Load(options, settings.ValidatorKey);
+        NodeDatabase? database = null;
+        try
+        {
+            var storage = new StorageOptions
+            {
+                SyncWrites = options.Storage.SyncWrites,
+                KeepRecentHeights = options.Storage.KeepRecentHeights,
+                BlockCacheBytes = options.Storage.BlockCacheBytes,
+            };
+            database = options.Storage.InMemory
+                ? NodeDatabase.OpenInMemory(identity.Genesis.ChainId, identity.Genesis.Hash, storage)
+                : NodeDatabase.Open(options.DataDirectory, identity.Genesis.ChainId, identity.Genesis.Hash, storage, loggers.CreateLogger<NodeDatabase>());
+            return new GovChainNode(options, settings, identity, database, loggers, settings.Time ?? TimeProvider.System);
+        }
+        catch
+        {
+            database?.Dispose();
+            if (settings.ValidatorKey is null)
+            {
+                identity.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Admits transactions (verified once, in parallel) and gossips the admitted ones to the peers.</summary>
+    public AdmissionResult[] SubmitTransactions(IReadOnlyList<SignedTransaction> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var results = Mempool.AddBatch(transactions);
+        List<SignedTransaction>? admitted = null;
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].IsAdmitted)
+            {
+                Executor.Admissions.Admitted(results[i].TxId);
+                (admitted ??= []).Add(transactions[i]);
+            }
+        }
+
+        if (admitted is not null)
+        {
+            Consensus.TransactionsArrived();
+            Network.Gossip(admitted);
+        }
+
+        return results;
+    }
+
+    private ulong NextNonce(Hash32 sender)
+    {
+        Span<byte> key = stackalloc byte[Hash32.Size];
+        sender.CopyTo(key);
+        return ContractEngine.NextNonce(Database.State.Latest(), key);
+    }
+
+    private static ConsensusDriverOptions DriverOptions(NodeOptions options, NodeIdentity identity)
+    {
+        var c = options.Consensus;
+        var fromGenesis = identity.Genesis.Proto.Consensus is { } p ? TimeoutOptions.FromParams(p) : new TimeoutOptions();
+        var timeouts = fromGenesis with
+        {
+            ProposeMs = c.ProposeMs > 0 ? c.ProposeMs : fromGenesis.ProposeMs,
+            PrevoteMs = c.PrevoteMs > 0 ? c.PrevoteMs : fromGenesis.PrevoteMs,
+            PrecommitMs = c.PrecommitMs > 0 ? c.PrecommitMs : fromGenesis.PrecommitMs,
+            DeltaMs = c.DeltaMs > 0 ? c.DeltaMs : fromGenesis.DeltaMs,
+            RetransmitMs = c.RetransmitMs > 0 ? c.RetransmitMs : fromGenesis.RetransmitMs,
+        };
+        return new ConsensusDriverOptions(new ConsensusOptions(identity.Genesis.ChainId) { Timeouts = timeouts })
+        {
+            QueueCapacity = c.EventQueueCapacity,
+            SyncBatchBlocks = c.SyncBatchBlocks,
+            SyncPollInterval = TimeSpan.FromMilliseconds(c.SyncPollMs),
+            FreshStartGrace = TimeSpan.FromMilliseconds(c.FreshStartGraceMs),
+            EmptyBlockDelay = TimeSpan.FromMilliseconds(c.EmptyBlockDelayMs),
+        };
+    }
+}

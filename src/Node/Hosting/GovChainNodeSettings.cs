@@ -1,0 +1,40 @@
+using GovChain.Core.Crypto;
+using GovChain.Node.Configuration;
+using GovChain.Node.Metrics;
+using GovChain.Node.Network;
+using GovChain.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace GovChain.Node.Hosting;
+
+/// <summary>What the peer network implementation is given to build itself for one node.</summary>
+public sealed record PeerNetworkContext(
+    NodeOptions Options,
+    NodeIdentity Identity,
+    NodeMetrics Metrics,
+    ILoggerFactory LoggerFactory,
+    TimeProvider Time);
+
+/// <summary>How a <see cref="GovChainNode"/> is assembled beyond its configuration.</summary>
+public sealed class GovChainNodeSettings
+{
+    /// <summary>Builds the node's peer network (gRPC between processes, in-memory in tests).</summary>
+    public required Func<PeerNetworkContext, IPeerNetwork> PeerNetworkFactory { get; init; }
+
+    /// <summary>
+    /// Extra gRPC services hosted on the node's server (the client API, the peer service):
+    /// each is called once, after every component exists and before the server starts.
+    /// </summary>
+    public IList<Func<GovChainNode, ServiceDefinition>> Services { get; } = [];
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>The clock of timers and block times; the system clock when null.</summary>
+    public TimeProvider? Time { get; init; }
+
+    /// <summary>Uses this key instead of reading the key file (tests and embedders; the caller keeps ownership).</summary>
+    public KeyPair? ValidatorKey { get; init; }
+
+    /// <summary>Starts no RpcServer (in-process tests that need no sockets).</summary>
+    public bool WithoutServer { get; init; }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using GovChain.Cli.Infrastructure;
+using GovChain.Node.Configuration;
+using GovChain.Node.Hosting;
+using GovChain.Node.Network;
+using GovChain.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GovChain.Cli.Commands;
+
+/// <summary><c>govchain node run --config FILE</c>: runs a department's node until SIGTERM or Ctrl+C.</summary>
+internal static class NodeCommand
+{
+    /// <summary>
+    /// The peer transport of <c>node run</c>. Without a network transport in the build, a node
+    /// can only run a chain it validates alone; with configured peers it refuses to start.
+    /// </summary>
+    internal static Func<PeerNetworkContext, IPeerNetwork> PeerNetworkFactory { get; set; } = ctx =>
+        ctx.Options.Peers.Count == 0
+            ? new IsolatedPeerNetwork()
+            : throw new NodeConfigurationException("Peers: this build of govchain has no peer network transport; remove the peers to run a single-department chain.");
+
+    /// <summary>Extra gRPC services of <c>node run</c> (client API, peer service).</summary>
+    internal static List<Func<GovChainNode, GovChain.Rpc.ServiceDefinition>> Services { get; } = [];
+
+    public static Command Create()
+    {
+        var node = new Command("node", "Run a department's node.");
+        var config = new Option<string>("--config") { Description = "The node's JSON configuration file (GOVCHAIN__* variables override it).", Required = true };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level written.", DefaultValueFactory = _ => LogLevel.Information };
+        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written.") { config, logLevel };
+        run.SetAction(async (result, cancellationToken) =>
+        {
+            NodeOptions options;
+            IHost host;
+            try
+            {
+                options = NodeOptionsLoader.Load(result.GetValue(config)!);
+                host = NodeHostingExtensions.BuildNodeHost(options, PeerNetworkFactory, s =>
+                {
+                    foreach (var service in Services)
+                    {
+                        s.Services.Add(service);
+                    }
+                }, result.GetValue(logLevel));
+            }
+            catch (NodeConfigurationException ex)
+            {
+                throw new CliError(ex.Message, 2);
+            }
+
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeConfigurationException ex)
+            {
+                throw new CliError(ex.Message, 2);
+            }
+            catch (StorageException ex)
+            {
+                throw new CliError(ex.Message, 4);
+            }
+            finally
+            {
+                host.Dispose();
+            }
+
+            return 0;
+        });
+        node.Subcommands.Add(run);
+        return node;
+    }
+}
