@@ -1,4 +1,4 @@
-using GovChain.Contracts.SystemContract;
+using GovChain.Contracts.Engine;
 using GovChain.Core.Genesis;
 using GovChain.Core.Validators;
 using GovChain.Storage.State;
@@ -54,7 +54,7 @@ public sealed class ValidatorSchedule
             }
         }
 
-        var update = SystemState.ReadValidatorUpdate(_state.At(version));
+        var update = ContractEngine.LatestValidatorUpdate(_state.At(version));
         var set = update?.Validators ?? _genesis;
         lock (_gate)
         {

@@ -98,7 +98,7 @@ public sealed class NodeOptionsTests : IAsyncLifetime
 
         var ex = Assert.Throws<NodeConfigurationException>(() => GovChainNode.Create(options, new GovChainNodeSettings
         {
-            PeerNetworkFactory = _ => new Network.IsolatedPeerNetwork(),
+            PeerNetworkFactory = _ => new GovChain.Node.Network.IsolatedPeerNetwork(),
         }));
 
         Assert.StartsWith("DepartmentId", ex.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class NodeOptionsTests : IAsyncLifetime
 
         var ex = Assert.Throws<NodeConfigurationException>(() => GovChainNode.Create(options, new GovChainNodeSettings
         {
-            PeerNetworkFactory = _ => new Network.IsolatedPeerNetwork(),
+            PeerNetworkFactory = _ => new GovChain.Node.Network.IsolatedPeerNetwork(),
             ValidatorKey = _cluster.Key(4242),
         }));
 
