@@ -28,6 +28,9 @@ public sealed partial class ClientApiService
     private readonly ICommitFeed _feed;
     private readonly INodeStatusSource _status;
     private readonly Action<IReadOnlyList<SignedTransaction>>? _gossip;
+
+    // The node's own submit path when hosted in a node (admission, latency clock, proposer wake-up, gossip).
+    private readonly Func<IReadOnlyList<SignedTransaction>, AdmissionResult[]>? _admit;
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
     private readonly ClientApiMetrics? _metrics;
@@ -44,7 +47,8 @@ public sealed partial class ClientApiService
         Action<IReadOnlyList<SignedTransaction>>? gossip = null,
         ClientApiOptions? options = null,
         NodeMetrics? metrics = null,
-        ILogger<ClientApiService>? logger = null)
+        ILogger<ClientApiService>? logger = null,
+        Func<IReadOnlyList<SignedTransaction>, AdmissionResult[]>? admit = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(pool);
@@ -60,6 +64,7 @@ public sealed partial class ClientApiService
         _feed = commitFeed;
         _status = status;
         _gossip = gossip;
+        _admit = admit;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics is null ? null : new ClientApiMetrics(metrics.Meter);
         _validatorSets = new ValidatorSetResolver(database, engine, genesis, _options.ValidatorSetCacheSize);
@@ -83,7 +88,7 @@ public sealed partial class ClientApiService
     private Task<SubmitTransactionResponse> SubmitTransactionAsync(SubmitTransactionRequest request, ServerCallContext context)
     {
         var tx = request.Transaction ?? throw new RpcException(StatusCode.InvalidArgument, "the request carries no transaction");
-        var result = _pool.Add(tx);
+        var result = _admit is null ? _pool.Add(tx) : _admit([tx])[0];
         _metrics?.Submitted(result.Code);
         if (!result.IsAdmitted)
         {
@@ -97,7 +102,11 @@ public sealed partial class ClientApiService
             throw AdmissionStatus.ToException(result);
         }
 
-        _gossip?.Invoke([tx]);
+        if (_admit is null)
+        {
+            _gossip?.Invoke([tx]);
+        }
+
         return Task.FromResult(new SubmitTransactionResponse { TxId = ToBytes(result.TxId) });
     }
 

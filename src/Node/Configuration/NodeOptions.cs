@@ -28,8 +28,15 @@ public sealed class NodeOptions
     /// <summary>The passphrase itself, for environments that inject secrets as variables (GOVCHAIN__VALIDATORPASSPHRASE).</summary>
     public string ValidatorPassphrase { get; set; } = string.Empty;
 
-    /// <summary>host:port of the node's gRPC server (client API, peer service, health, /metrics and /healthz).</summary>
+    /// <summary>host:port of the node's gRPC server for agencies and operators (client API, health, /metrics and /healthz).</summary>
     public string ListenAddress { get; set; } = "127.0.0.1:7400";
+
+    /// <summary>
+    /// host:port of the peer listener, the endpoint genesis lists for this department. It has its
+    /// own server because peers authenticate by mutual TLS pinned to genesis, which agencies
+    /// calling the client API cannot. Empty: the peer service shares the client server (loopback tests).
+    /// </summary>
+    public string PeerListenAddress { get; set; } = string.Empty;
 
     /// <summary>Optional plain HTTP/1.1 port for Prometheus scrapers (0 = a free port).</summary>
     public int? MetricsHttp1Port { get; set; }

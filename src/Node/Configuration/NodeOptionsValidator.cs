@@ -68,6 +68,22 @@ public static class NodeOptionsValidator
         }
 
         ValidateTls(p, options.Tls, listen ? endpoint : null);
+        if (options.PeerListenAddress.Length > 0)
+        {
+            if (!TryParseEndpoint(options.PeerListenAddress, out var peerEndpoint, out var peerReason))
+            {
+                p.Add($"PeerListenAddress: '{options.PeerListenAddress}' {peerReason}");
+            }
+            else if (!options.Tls.Enabled && !IPAddress.IsLoopback(peerEndpoint!.Address))
+            {
+                p.Add($"PeerListenAddress: the node listens for peers on {peerEndpoint.Address}, which is not loopback; plaintext is allowed only on loopback.");
+            }
+            else if (listen && peerEndpoint!.Port != 0 && peerEndpoint.Port == endpoint!.Port && peerEndpoint.Address.Equals(endpoint.Address))
+            {
+                p.Add("PeerListenAddress: must differ from ListenAddress.");
+            }
+        }
+
         for (var i = 0; i < options.Peers.Count; i++)
         {
             var peer = options.Peers[i];

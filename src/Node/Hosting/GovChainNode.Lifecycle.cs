@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using GovChain.Node.Configuration;
 using GovChain.Node.Metrics;
 using GovChain.Rpc.Health;
@@ -15,6 +16,9 @@ public sealed partial class GovChainNode
     /// <summary>Name under which the node's own health is reported by grpc.health.v1.Health.</summary>
     public const string HealthServiceName = "govchain.v1.Node";
 
+    /// <summary>Largest peer message: a proposal carries a whole block.</summary>
+    public const int PeerMessageBytes = 16 * 1024 * 1024;
+
     /// <summary>Starts the server, the peer network and consensus (after listening for peers when the database is fresh).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -27,10 +31,15 @@ public sealed partial class GovChainNode
         if (!_settings.WithoutServer)
         {
             _server = BuildServer();
+            _peerServer = BuildPeerServer();
             await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (_peerServer is not null)
+            {
+                await _peerServer.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        await Network.StartAsync(PeerHandler, cancellationToken).ConfigureAwait(false);
+        await Network.StartAsync(_networkHandler, cancellationToken).ConfigureAwait(false);
         await Consensus.StartAsync(fresh, cancellationToken).ConfigureAwait(false);
         Health.SetStatus(HealthServiceName, ServingStatus.Serving);
         LogStarted(_logger, DepartmentId, ChainId, Database.Blocks.LastHeight, Address?.ToString() ?? "(no server)");
@@ -50,6 +59,11 @@ public sealed partial class GovChainNode
         Health.SetAllNotServing();
         await Consensus.StopAsync().ConfigureAwait(false);
         await Network.DisposeAsync().ConfigureAwait(false);
+        if (_peerServer is not null)
+        {
+            await _peerServer.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (_server is not null)
         {
             await _server.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -67,6 +81,11 @@ public sealed partial class GovChainNode
 
         await StopAsync().ConfigureAwait(false);
         await Consensus.DisposeAsync().ConfigureAwait(false);
+        if (_peerServer is not null)
+        {
+            await _peerServer.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync().ConfigureAwait(false);
@@ -115,7 +134,65 @@ public sealed partial class GovChainNode
             server.AddService(service(this));
         }
 
+        if (Options.PeerListenAddress.Length == 0)
+        {
+            foreach (var service in _settings.PeerServices)
+            {
+                if (service(this) is { } definition)
+                {
+                    server.AddService(definition);
+                }
+            }
+        }
+
         return server;
+    }
+
+    // Peers prove who they are with the TLS certificate genesis lists for their department, so
+    // this listener trusts exactly those and nothing else (no certificate authority).
+    private RpcServer? BuildPeerServer()
+    {
+        if (Options.PeerListenAddress.Length == 0)
+        {
+            return null;
+        }
+
+        NodeOptionsValidator.TryParseEndpoint(Options.PeerListenAddress, out var endpoint, out _);
+        var security = Identity.Certificate is null
+            ? ServerSecurity.Plaintext
+            : ServerSecurity.MutualTls(Identity.Certificate, GenesisCertificates());
+        var server = new RpcServer(new RpcServerOptions
+        {
+            Host = endpoint!.Address,
+            Port = endpoint.Port,
+            Security = security,
+            MaxReceiveMessageBytes = PeerMessageBytes,
+            MaxSendMessageBytes = PeerMessageBytes,
+            LoggerFactory = LoggerFactory,
+        });
+        foreach (var service in _settings.PeerServices)
+        {
+            if (service(this) is { } definition)
+            {
+                server.AddService(definition);
+            }
+        }
+
+        return server;
+    }
+
+    private X509Certificate2Collection GenesisCertificates()
+    {
+        var certificates = new X509Certificate2Collection();
+        foreach (var department in Identity.Genesis.Proto.Departments)
+        {
+            if (department.TlsCertificate.Length > 0)
+            {
+                certificates.Add(X509CertificateLoader.LoadCertificate(department.TlsCertificate.Span));
+            }
+        }
+
+        return certificates;
     }
 
     [LoggerMessage(EventId = 7200, Level = LogLevel.Information, Message = "Node of {DepartmentId} on chain {ChainId} started at height {Height}, serving {Address}")]

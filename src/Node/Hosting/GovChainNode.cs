@@ -27,7 +27,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly bool _ownsKey;
     private PrometheusExporter? _exporter;
+    private readonly ForwardingPeerHandler _networkHandler = new();
     private RpcServer? _server;
+    private RpcServer? _peerServer;
     private int _state; // 0 created, 1 started, 2 stopped
     private int _disposed;
 
@@ -59,10 +61,11 @@ public sealed partial class GovChainNode : IAsyncDisposable
             loggers.CreateLogger<BlockExecutor>(), identity.ValidatorKey is { } key ? key.PublicKey : ReadOnlySpan<byte>.Empty);
         Executor.InitializeGenesis();
         Metrics.SetHeight(database.Blocks.LastHeight);
-        Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time))
+        Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time, _networkHandler))
             ?? throw new InvalidOperationException("The peer network factory returned null.");
         Consensus = new ConsensusDriver(DriverOptions(options, identity), database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
         PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
+        _networkHandler.Target = PeerHandler;
         Status = new NodeStatusSource(this);
     }
 
@@ -105,6 +108,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
 
     /// <summary>The server's address once started (null without a server).</summary>
     public Uri? Address => _server?.Address;
+
+    /// <summary>The peer listener's address once started (null when peers share the main server).</summary>
+    public Uri? PeerAddress => _peerServer?.Address;
 
     /// <summary>The plain HTTP/1.1 port for scrapers, when configured.</summary>
     public int? MetricsHttp1Port => _server?.Http1Port;

@@ -8,12 +8,18 @@ using Microsoft.Extensions.Logging;
 namespace GovChain.Node.Hosting;
 
 /// <summary>What the peer network implementation is given to build itself for one node.</summary>
+/// <remarks>
+/// <see cref="Handler"/> is the node's <see cref="IPeerHandler"/> as the network must be built
+/// and started with it: the network exists before the rest of the node, so this one forwards to
+/// the node once it is complete.
+/// </remarks>
 public sealed record PeerNetworkContext(
     NodeOptions Options,
     NodeIdentity Identity,
     NodeMetrics Metrics,
     ILoggerFactory LoggerFactory,
-    TimeProvider Time);
+    TimeProvider Time,
+    IPeerHandler Handler);
 
 /// <summary>How a <see cref="GovChainNode"/> is assembled beyond its configuration.</summary>
 public sealed class GovChainNodeSettings
@@ -26,6 +32,13 @@ public sealed class GovChainNodeSettings
     /// each is called once, after every component exists and before the server starts.
     /// </summary>
     public IList<Func<GovChainNode, ServiceDefinition>> Services { get; } = [];
+
+    /// <summary>
+    /// gRPC services hosted on the peer listener (<see cref="NodeOptions.PeerListenAddress"/>),
+    /// whose TLS trusts only the genesis departments; on the main server when no peer listener is set.
+    /// A factory returns null when the node has no such service (a one-department chain).
+    /// </summary>
+    public IList<Func<GovChainNode, ServiceDefinition?>> PeerServices { get; } = [];
 
     public ILoggerFactory? LoggerFactory { get; init; }
 

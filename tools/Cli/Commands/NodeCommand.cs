@@ -12,18 +12,6 @@ namespace GovChain.Cli.Commands;
 /// <summary><c>govchain node run --config FILE</c>: runs a department's node until SIGTERM or Ctrl+C.</summary>
 internal static class NodeCommand
 {
-    /// <summary>
-    /// The peer transport of <c>node run</c>. Without a network transport in the build, a node
-    /// can only run a chain it validates alone; with configured peers it refuses to start.
-    /// </summary>
-    internal static Func<PeerNetworkContext, IPeerNetwork> PeerNetworkFactory { get; set; } = ctx =>
-        ctx.Options.Peers.Count == 0
-            ? new IsolatedPeerNetwork()
-            : throw new NodeConfigurationException("Peers: this build of govchain has no peer network transport; remove the peers to run a single-department chain.");
-
-    /// <summary>Extra gRPC services of <c>node run</c> (client API, peer service).</summary>
-    internal static List<Func<GovChainNode, GovChain.Rpc.ServiceDefinition>> Services { get; } = [];
-
     public static Command Create()
     {
         var node = new Command("node", "Run a department's node.");
@@ -37,13 +25,7 @@ internal static class NodeCommand
             try
             {
                 options = NodeOptionsLoader.Load(result.GetValue(config)!);
-                host = NodeHostingExtensions.BuildNodeHost(options, PeerNetworkFactory, s =>
-                {
-                    foreach (var service in Services)
-                    {
-                        s.Services.Add(service);
-                    }
-                }, result.GetValue(logLevel));
+                host = NodeHostingExtensions.BuildNodeHost(options, StandardNode.CreatePeerNetwork, StandardNode.AddServices, result.GetValue(logLevel));
             }
             catch (NodeConfigurationException ex)
             {

@@ -1,0 +1,55 @@
+using GovChain.Node.Api;
+using GovChain.Node.Configuration;
+using GovChain.Node.Network;
+using GovChain.Node.Network.Grpc;
+using Microsoft.Extensions.Logging;
+
+namespace GovChain.Node.Hosting;
+
+/// <summary>
+/// A department's node as it runs in production and in the integration tests: the gRPC peer
+/// network on its own listener (mutual TLS pinned to genesis when the node has a certificate)
+/// and the client API on the main server.
+/// </summary>
+public static class StandardNode
+{
+    /// <summary>The peer network of a node: gRPC to every other genesis department, or none on a one-department chain.</summary>
+    public static IPeerNetwork CreatePeerNetwork(PeerNetworkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var genesis = context.Identity.Genesis;
+        if (genesis.Proto.Departments.Count == 1)
+        {
+            return new IsolatedPeerNetwork();
+        }
+
+        var key = context.Identity.ValidatorKey
+            ?? throw new NodeConfigurationException("ValidatorKeyFile: a node joins its peers with its validator key; none is configured.");
+        var transport = context.Identity.Certificate is { } certificate ? PeerTransport.MutualTls(certificate) : PeerTransport.Plaintext;
+        try
+        {
+            return new GrpcPeerNetwork(genesis, context.Identity.Department.Id, key, context.Handler, transport, context.Time, context.LoggerFactory);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new NodeConfigurationException($"Peers: {ex.Message}");
+        }
+    }
+
+    /// <summary>Adds the client API and, when the network is gRPC, the peer service to the node's servers.</summary>
+    public static void AddServices(GovChainNodeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Services.Add(node => new ClientApiService(
+            node.Database,
+            node.Mempool,
+            node.Engine,
+            node.CommitFeed,
+            node.Status,
+            node.Identity.Genesis,
+            metrics: node.Metrics,
+            logger: node.LoggerFactory.CreateLogger<ClientApiService>(),
+            admit: node.SubmitTransactions).Definition);
+        settings.PeerServices.Add(node => node.Network is GrpcPeerNetwork grpc ? grpc.Service : null);
+    }
+}
