@@ -1,6 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
 using GovChain.Node.Configuration;
 using GovChain.Node.Metrics;
+using GovChain.Node.Network.Grpc;
 using GovChain.Rpc.Health;
 using GovChain.Rpc;
 using Microsoft.AspNetCore.Builder;
@@ -113,7 +113,7 @@ public sealed partial class GovChainNode
             : Identity.TrustedClientCertificates.Count > 0
                 ? ServerSecurity.MutualTls(Identity.Certificate, Identity.TrustedClientCertificates)
                 : ServerSecurity.Tls(Identity.Certificate);
-        var server = new RpcServer(new RpcServerOptions
+        var serverOptions = new RpcServerOptions
         {
             Host = endpoint!.Address,
             Port = endpoint.Port,
@@ -127,7 +127,15 @@ public sealed partial class GovChainNode
                     ? Results.Text("ok\n", "text/plain")
                     : Results.Text("unhealthy\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
             },
-        });
+        };
+        if (Options.PeerListenAddress.Length == 0)
+        {
+            // Sharing this server with the peer service means carrying whole blocks in proposals.
+            serverOptions.MaxReceiveMessageBytes = PeerMessageBytes;
+            serverOptions.MaxSendMessageBytes = PeerMessageBytes;
+        }
+
+        var server = new RpcServer(serverOptions);
         server.AddService(Health.Definition);
         foreach (var service in _settings.Services)
         {
@@ -158,14 +166,12 @@ public sealed partial class GovChainNode
         }
 
         NodeOptionsValidator.TryParseEndpoint(Options.PeerListenAddress, out var endpoint, out _);
-        var security = Identity.Certificate is null
-            ? ServerSecurity.Plaintext
-            : ServerSecurity.MutualTls(Identity.Certificate, GenesisCertificates());
+        var transport = Identity.Certificate is { } certificate ? PeerTransport.MutualTls(certificate) : PeerTransport.Plaintext;
         var server = new RpcServer(new RpcServerOptions
         {
             Host = endpoint!.Address,
             Port = endpoint.Port,
-            Security = security,
+            Security = transport.CreateServerSecurity(Identity.Genesis),
             MaxReceiveMessageBytes = PeerMessageBytes,
             MaxSendMessageBytes = PeerMessageBytes,
             LoggerFactory = LoggerFactory,
@@ -179,20 +185,6 @@ public sealed partial class GovChainNode
         }
 
         return server;
-    }
-
-    private X509Certificate2Collection GenesisCertificates()
-    {
-        var certificates = new X509Certificate2Collection();
-        foreach (var department in Identity.Genesis.Proto.Departments)
-        {
-            if (department.TlsCertificate.Length > 0)
-            {
-                certificates.Add(X509CertificateLoader.LoadCertificate(department.TlsCertificate.Span));
-            }
-        }
-
-        return certificates;
     }
 
     [LoggerMessage(EventId = 7200, Level = LogLevel.Information, Message = "Node of {DepartmentId} on chain {ChainId} started at height {Height}, serving {Address}")]
