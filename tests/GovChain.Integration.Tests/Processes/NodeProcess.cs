@@ -40,7 +40,8 @@ internal sealed class NodeProcess : IDisposable
         }
 
         _process?.Dispose();
-        var info = new ProcessStartInfo("dotnet")
+        // The muxer that runs these tests (the SDK exports its path to child processes), else the one on PATH.
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,7 +62,7 @@ internal sealed class NodeProcess : IDisposable
 
         lock (_logLock)
         {
-            _log ??= new StreamWriter(new FileStream(LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), Encoding.UTF8) { AutoFlush = true };
+            _log ??= new StreamWriter(new FileStream(LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
             _incarnation++;
             _log.WriteLine($"==== start #{_incarnation} at {DateTime.UtcNow:O} ====");
         }

@@ -86,6 +86,11 @@ public sealed class NodeProcessFaultTests : IAsyncLifetime
             Assert.NotNull(found);
             Assert.Equal(result.Height, found.Height);
         }
+
+        // Back in the network, not only a reader of it: a transaction submitted through it commits.
+        var through = await _cluster.Client(3).ExecuteAsync(registrar, LandRegistry.RegisterParcel("LR-K999", owner.PublicKey, new byte[32], 999));
+        Assert.Equal(0u, through.Receipt.Code);
+        Assert.Equal(through.Height, (await client.GetTransactionAsync(through.Transaction.Id()))?.Height);
     });
 
     [Fact]
@@ -164,8 +169,10 @@ public sealed class NodeProcessFaultTests : IAsyncLifetime
         _cluster.Nodes[2].Kill();
         Directory.Delete(_cluster.DataDirectory(2), recursive: true);
         Assert.False(Directory.Exists(_cluster.DataDirectory(2)));
+        var heightAtWipe = await _cluster.HeightAsync(0);
         await Register("LR-W002");
         await Register("LR-W003");
+        Assert.True(acknowledged[^1].Height > heightAtWipe, "the others committed nothing while the wiped node was down");
 
         await _cluster.StartAsync(2, StartLimit);
         await Register("LR-W004");
@@ -185,6 +192,9 @@ public sealed class NodeProcessFaultTests : IAsyncLifetime
             Assert.NotNull(found);
             Assert.Equal(result.Height, found.Height);
         }
+
+        var through = await _cluster.Client(2).ExecuteAsync(registrar, LandRegistry.RegisterParcel("LR-W999", owner.PublicKey, new byte[32], 999));
+        Assert.Equal(0u, through.Receipt.Code);
     });
 
     /// <summary>Runs a test body; any failure is rethrown with the tail of every node's log attached.</summary>
