@@ -10,6 +10,7 @@ namespace GovChain.Integration.Tests.Processes;
 /// </summary>
 internal sealed class NodeProcess : IDisposable
 {
+    private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
     private readonly string _cliAssembly;
     private readonly object _logLock = new();
     private StreamWriter? _log;
@@ -90,7 +91,7 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
-    /// <summary>The last <paramref name="lines"/> lines of the log, for a failure message.</summary>
+    /// <summary>The last <paramref name="lines"/> lines of the log, for a failure message, without per-request lines.</summary>
     public string Tail(int lines)
     {
         lock (_logLock)
@@ -102,7 +103,8 @@ internal sealed class NodeProcess : IDisposable
         {
             using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
-            var all = reader.ReadToEnd().Split('\n');
+            // ASP.NET Core logs every gRPC call at Information; in a tail they would hide what the node said.
+            var all = reader.ReadToEnd().Split('\n').Where(l => !l.Contains(RequestLogCategory, StringComparison.Ordinal));
             return string.Join('\n', all.TakeLast(lines));
         }
         catch (IOException ex)
