@@ -106,9 +106,17 @@ public sealed class NodeProcessFaultTests : IAsyncLifetime
         _cluster.Nodes[3].Kill();
 
         // A block whose precommits were already on the wire may still land, and a lagging survivor
-        // may still sync it from the other: let that settle before taking the baseline.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // may still sync it from the other: the baseline is taken once both survivors agree.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var settleDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var stalled = await Task.WhenAll(_cluster.HeightAsync(0), _cluster.HeightAsync(1));
+        while (stalled[0] != stalled[1] && DateTime.UtcNow < settleDeadline)
+        {
+            await Task.Delay(200);
+            stalled = await Task.WhenAll(_cluster.HeightAsync(0), _cluster.HeightAsync(1));
+        }
+
+        Assert.True(_cluster.Nodes[2].ExitCode is not null && _cluster.Nodes[3].ExitCode is not null, "the killed processes are still running");
 
         var pending = registrar.SignNext(LandRegistry.RegisterParcel("LR-T001", owner.PublicKey, new byte[32], 101));
         var pendingId = await client.SubmitAsync(pending);
