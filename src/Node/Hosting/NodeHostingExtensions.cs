@@ -48,6 +48,9 @@ public static class NodeHostingExtensions
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(minimumLevel);
+        // Kestrel logs every request at Information: one line per peer message stream and client
+        // call would bury the node's own events. Its warnings and errors still come through.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", level => level >= LogLevel.Warning && level >= minimumLevel);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
