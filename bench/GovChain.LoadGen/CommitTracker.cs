@@ -75,7 +75,7 @@ internal sealed class CommitTracker
                     }
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or Rpc.RpcException)
             {
                 // The run is over.
             }
