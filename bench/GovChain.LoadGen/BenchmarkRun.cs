@@ -149,6 +149,7 @@ internal static class BenchmarkRun
             Percentile(latencies, 0.99),
             latencies.Count > 0 ? latencies[^1] : 0,
             tracker.Blocks,
+            tracker.ExtraRounds,
             tracker.Blocks > 0 ? (double)tracker.BlockTxs / tracker.Blocks : 0,
             cpuSeconds,
             wallSeconds,

@@ -20,6 +20,7 @@ internal sealed class CommitTracker
     private long _errors;
     private long _blocks;
     private long _blockTxs;
+    private long _extraRounds;
 
     public CommitTracker(FrozenDictionary<Hash32, int> index, int count)
     {
@@ -36,6 +37,9 @@ internal sealed class CommitTracker
     public long Blocks => Interlocked.Read(ref _blocks);
 
     public long BlockTxs => Interlocked.Read(ref _blockTxs);
+
+    /// <summary>Rounds beyond the first that heights needed (a timed-out proposal costs one).</summary>
+    public long ExtraRounds => Interlocked.Read(ref _extraRounds);
 
     public ulong LastHeight { get; private set; }
 
@@ -55,6 +59,7 @@ internal sealed class CommitTracker
                     LastHeight = block.Header.Height;
                     Interlocked.Increment(ref _blocks);
                     Interlocked.Add(ref _blockTxs, block.Transactions.Count);
+                    Interlocked.Add(ref _extraRounds, certified.Certificate?.Round ?? 0);
                     for (var t = 0; t < block.Transactions.Count; t++)
                     {
                         if (!_index.TryGetValue(block.Transactions[t].Id(), out var i) || _commitTicks[i] != 0)
