@@ -15,8 +15,8 @@ internal static class BenchmarkRun
         var verifyPerSecond = VerifyCalibration.MeasureVerificationsPerSecond(TimeSpan.FromSeconds(2));
         Console.WriteLine($"Ed25519: {verifyPerSecond:F0} verify/s");
 
-        await using var network = new LocalNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites);
-        Console.WriteLine($"starting 4 validators under {network.Root} (SyncWrites={options.SyncWrites}) ...");
+        await using var network = new LocalNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites, options.ProposeMs);
+        Console.WriteLine($"starting 4 validators under {network.Root} (SyncWrites={options.SyncWrites}, ProposeMs={options.ProposeMs}, MaxBlockTxs={options.MaxBlockTxs}) ...");
         await network.StartAllAsync().WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         var clients = Enumerable.Range(0, network.Count).Select(network.Client).ToArray();
 

@@ -46,8 +46,9 @@ internal sealed class LoadDriver
             long scheduled;
             if (ratePerSecond is { } rate)
             {
+                // The offered load ends with the duration even when the network fell behind the schedule.
                 scheduled = start + (long)((double)i * Stopwatch.Frequency / rate);
-                if (scheduled >= end)
+                if (scheduled >= end || Stopwatch.GetTimestamp() >= end)
                 {
                     break;
                 }

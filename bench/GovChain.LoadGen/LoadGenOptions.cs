@@ -23,6 +23,9 @@ internal sealed class LoadGenOptions
 
     public bool SyncWrites { get; private set; } = true;
 
+    /// <summary>Consensus propose timeout; prevote and precommit timeouts are half of it.</summary>
+    public int ProposeMs { get; private set; } = 1000;
+
     /// <summary>How long to wait after the measured phase for transactions still in flight to commit.</summary>
     public int DrainSeconds { get; private set; } = 15;
 
@@ -30,7 +33,7 @@ internal sealed class LoadGenOptions
 
     public const string Usage =
         "usage: GovChain.LoadGen [--rate N|max] [--duration S] [--senders N] [--concurrency N] [--max-pool N]\n" +
-        "                        [--max-block-txs N] [--no-sync-writes] [--drain S] [--csv PATH]\n" +
+        "                        [--max-block-txs N] [--propose-ms N] [--no-sync-writes] [--drain S] [--csv PATH]\n" +
         "smoke run: GovChain.LoadGen --duration 3 --rate 50";
 
     public static LoadGenOptions Parse(string[] args)
@@ -52,6 +55,7 @@ internal sealed class LoadGenOptions
                 case "--max-pool": o.MaxPoolTransactions = Positive(name, Value()); break;
                 case "--max-block-txs": o.MaxBlockTxs = Positive(name, Value()); break;
                 case "--drain": o.DrainSeconds = Positive(name, Value()); break;
+                case "--propose-ms": o.ProposeMs = Positive(name, Value()); break;
                 case "--no-sync-writes": o.SyncWrites = false; break;
                 case "--csv": o.CsvPath = Value(); break;
                 default: throw new ArgumentException($"unknown option '{name}'");

@@ -28,10 +28,12 @@ internal sealed class LocalNetwork : IAsyncDisposable
     private readonly List<KeyPair> _validatorKeys = [];
     private readonly List<X509Certificate2> _certificates = [];
     private readonly bool _syncWrites;
+    private readonly int _proposeMs;
 
-    public LocalNetwork(int registrarCount, int maxBlockTxs, bool syncWrites)
+    public LocalNetwork(int registrarCount, int maxBlockTxs, bool syncWrites, int proposeMs)
     {
         _syncWrites = syncWrites;
+        _proposeMs = proposeMs;
         Root = Directory.CreateTempSubdirectory("govchain-loadgen-").FullName;
         var ports = FreePorts(Departments.Length * 2);
         _clientPorts = ports[..Departments.Length];
@@ -149,12 +151,12 @@ internal sealed class LocalNetwork : IAsyncDisposable
         // lets transactions accumulate into full blocks instead of many tiny ones.
         Consensus = new ConsensusTimeoutOptions
         {
-            ProposeMs = 1000,
-            PrevoteMs = 500,
-            PrecommitMs = 500,
+            ProposeMs = _proposeMs,
+            PrevoteMs = _proposeMs / 2,
+            PrecommitMs = _proposeMs / 2,
             DeltaMs = 100,
             RetransmitMs = 300,
-            EmptyBlockDelayMs = 200,
+            EmptyBlockDelayMs = Math.Min(200, _proposeMs / 2),
             SyncPollMs = 500,
             FreshStartGraceMs = 1000,
         },
