@@ -1,2 +1,46 @@
-Console.Error.WriteLine("The load generator arrives with the node (issue: the department node).");
-return 2;
+using System.Diagnostics;
+using GovChain.LoadGen;
+
+// The end-to-end benchmark: a 4-validator network in this process over real gRPC, pre-signed
+// land transactions, a fixed or maximum submission rate, and what the network committed.
+LoadGenOptions options;
+try
+{
+    options = LoadGenOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine(LoadGenOptions.Usage);
+    return 2;
+}
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+};
+
+// Every stage is bounded; this is the backstop for all of them together.
+cts.CancelAfter(TimeSpan.FromSeconds(options.DurationSeconds + options.DrainSeconds + 600));
+try
+{
+    var result = await BenchmarkRun.ExecuteAsync(options, cts.Token);
+    result.Print();
+    var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
+    result.AppendCsv(csv);
+    Console.WriteLine($"CSV row appended to {csv}");
+    return BenchmarkRun.Verdict(result, Console.Error) ? 0 : 1;
+}
+catch (OperationCanceledException) when (cts.IsCancellationRequested)
+{
+    Console.Error.WriteLine("error: the run was cancelled (Ctrl+C or its overall time limit); everything started has been stopped.");
+    return 1;
+}
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or GovChain.Rpc.RpcException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Debug.WriteLine(ex);
+    return 1;
+}
