@@ -7,6 +7,9 @@ namespace GovChain.Cli.Infrastructure;
 /// <summary>The root of the <c>govchain</c> command; every failure becomes one line and a non-zero exit.</summary>
 internal static class CliApp
 {
+    /// <summary>After Ctrl+C or SIGTERM, how long a command may take to stop what it started (a demo stops four nodes).</summary>
+    private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(30);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("GovChain: a permissioned ledger for government registries.");
@@ -14,10 +17,13 @@ internal static class CliApp
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(NetworkCommand.Create());
+        root.Subcommands.Add(LocalnetCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
 
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TerminationGrace }).ConfigureAwait(false);
         }
         catch (CliError ex)
         {
