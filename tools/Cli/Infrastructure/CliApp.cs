@@ -12,6 +12,12 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Width < 120)
+        {
+            // A log file or pipe has no width; 80 columns would fold the tables.
+            Spectre.Console.AnsiConsole.Profile.Width = 120;
+        }
+
         var root = new RootCommand("GovChain: a permissioned ledger for government registries.");
         root.Options.Add(Output.FormatOption);
         root.Subcommands.Add(DemoCommand.Create());
