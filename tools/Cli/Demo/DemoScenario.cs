@@ -90,6 +90,7 @@ internal static class DemoScenario
         var (release, releaseMs) = await s.ExpectOkAsync(Finance, bank, LandRegistry.ReleaseLien(parcel, "MORTGAGE-77"), ct).ConfigureAwait(false);
         Say($"the bank released the lien: block {release.Height}, {DemoSession.Ms(releaseMs)}");
         var (approve, approveMs) = await s.ExpectOkAsync(Land, registrar, LandRegistry.ApproveTransfer(parcel), ct).ConfigureAwait(false);
+        await s.WaitForHeightAsync(Justice, approve.Height, Bound, ct).ConfigureAwait(false);
         var owner = (await s.Client(Justice).QueryAsync(LandRegistry.GetParcel(parcel), cancellationToken: ct).ConfigureAwait(false)).Value.Owner;
         if (!owner.Span.SequenceEqual(bob.PublicKey))
         {
@@ -108,6 +109,7 @@ internal static class DemoScenario
         var claims = SHA256.HashData(Encoding.UTF8.GetBytes("BSc Civil Engineering, 2026, with distinction"));
         var (issued, ms) = await s.ExpectOkAsync(Education, s.Signer(s.RoleKey("university")), IdentityRegistry.IssueCredential("DIPLOMA-2026-0415", "diploma", student.PublicKey, claims), ct).ConfigureAwait(false);
         Say($"the university issued DIPLOMA-2026-0415 to Carla: block {issued.Height}, {DemoSession.Ms(ms)}");
+        await s.WaitForHeightAsync(Land, issued.Height, Bound, ct).ConfigureAwait(false);
         var check = await s.Client(Land).QueryAsync(IdentityRegistry.VerifyCredential("DIPLOMA-2026-0415", issued.Height, claims), cancellationToken: ct).ConfigureAwait(false);
         if (!check.Value.Valid)
         {
@@ -142,6 +144,8 @@ internal static class DemoScenario
 
         await s.WaitForHeightAsync(Finance, revealDeadline + 1, Bound, ct).ConfigureAwait(false);
         var (award, ms) = await s.ExpectOkAsync(Finance, officer, ProcurementRegistry.AwardTender(tender), ct).ConfigureAwait(false);
+        // Another department's node answers once it has committed the award's block too.
+        await s.WaitForHeightAsync(Education, award.Height, Bound, ct).ConfigureAwait(false);
         var record = (await s.Client(Education).QueryAsync(ProcurementRegistry.GetTender(tender), cancellationToken: ct).ConfigureAwait(false)).Value;
         if (record.Award is null || !record.Award.Winner.Span.SequenceEqual(bidders[1].Item2.PublicKey))
         {
