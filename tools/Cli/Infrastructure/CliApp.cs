@@ -41,5 +41,20 @@ internal static class CliApp
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 3;
         }
+        catch (Exception ex) when (ex is OperationCanceledException || (ex is GovChain.Rpc.RpcException rpc && rpc.StatusCode == GovChain.Rpc.StatusCode.Cancelled))
+        {
+            await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
+            return 130;
+        }
+        catch (GovChain.Rpc.RpcException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: the node answered {ex.StatusCode}: {ex.Status.Detail}").ConfigureAwait(false);
+            return 6;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or GovChain.Core.Crypto.KeyFileException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 }
