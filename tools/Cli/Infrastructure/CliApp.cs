@@ -7,17 +7,29 @@ namespace GovChain.Cli.Infrastructure;
 /// <summary>The root of the <c>govchain</c> command; every failure becomes one line and a non-zero exit.</summary>
 internal static class CliApp
 {
+    /// <summary>After Ctrl+C or SIGTERM, how long a command may take to stop what it started (a demo stops four nodes).</summary>
+    private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(30);
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Width < 120)
+        {
+            // A log file or pipe has no width; 80 columns would fold the tables.
+            Spectre.Console.AnsiConsole.Profile.Width = 120;
+        }
+
         var root = new RootCommand("GovChain: a permissioned ledger for government registries.");
         root.Options.Add(Output.FormatOption);
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(NetworkCommand.Create());
+        root.Subcommands.Add(LocalnetCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
 
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TerminationGrace }).ConfigureAwait(false);
         }
         catch (CliError ex)
         {
@@ -28,6 +40,21 @@ internal static class CliApp
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 3;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || (ex is GovChain.Rpc.RpcException rpc && rpc.StatusCode == GovChain.Rpc.StatusCode.Cancelled))
+        {
+            await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
+            return 130;
+        }
+        catch (GovChain.Rpc.RpcException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: the node answered {ex.StatusCode}: {ex.Status.Detail}").ConfigureAwait(false);
+            return 6;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or GovChain.Core.Crypto.KeyFileException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
         }
     }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using GovChain.Cli.Infrastructure;
+using GovChain.Cli.Localnet;
+using GovChain.Core.Genesis;
+
+namespace GovChain.Cli.Commands;
+
+/// <summary><c>govchain status</c>: height, round, peers, mempool and last commit latency of each node.</summary>
+internal static class StatusCommand
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+
+    public static Command Create()
+    {
+        var nodes = new Option<string[]>("--node")
+        {
+            Description = "A node's client API (https://host:port, or http:// for a node without TLS); repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var dir = new Option<string?>("--dir") { Description = "A network folder: its nodes, and genesis' pinned certificates to trust." };
+        var genesis = new Option<string?>("--genesis") { Description = "A genesis file whose pinned certificates the nodes' TLS must match (with --node)." };
+        var status = new Command("status", "A table of each node's department, height, round, peers, mempool and last commit latency.") { nodes, dir, genesis };
+        status.SetAction(async (result, ct) =>
+            await RunAsync(result, result.GetValue(nodes) ?? [], result.GetValue(dir), ct, result.GetValue(genesis)).ConfigureAwait(false));
+        return status;
+    }
+
+    public static async Task<int> RunAsync(ParseResult result, string[] nodeUrls, string? dir, CancellationToken cancellationToken, string? genesisFile = null)
+    {
+        var targets = new List<Uri>();
+        GenesisDocument? genesis = null;
+        if (!string.IsNullOrEmpty(dir))
+        {
+            var layout = new NetworkLayout(dir);
+            targets.AddRange(layout.ReadManifest().Departments.Select(d => d.ClientUri));
+            genesis = LocalnetOperations.LoadGenesis(layout);
+        }
+
+        foreach (var url in nodeUrls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new CliError($"--node '{url}' is not an http:// or https:// address");
+            }
+
+            targets.Add(uri);
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new CliError("name the nodes: --node URL (repeatable) or --dir FOLDER");
+        }
+
+        if (genesisFile is not null)
+        {
+            genesis = LocalnetOperations.LoadGenesis(new NetworkLayout(Path.GetDirectoryName(Path.GetFullPath(genesisFile))!), genesisFile);
+        }
+
+        var pinned = genesis is null ? null : NodeClients.PinnedCertificates(genesis);
+        var rows = await NodeStatusReader.ReadAsync(targets, pinned, CallTimeout, cancellationToken).ConfigureAwait(false);
+        if (Output.IsJson(result))
+        {
+            Output.Json(new JsonObject { ["nodes"] = new JsonArray(rows.Select(r => (JsonNode)r.ToJson()).ToArray()) });
+        }
+        else
+        {
+            Output.Table(NodeStatusRow.Columns, rows.Select(r => r.ToCells()));
+        }
+
+        // Scripts can tell a healthy network from a degraded one by the exit code.
+        return rows.All(r => r.Status is not null) ? 0 : 5;
+    }
+}
