@@ -72,7 +72,10 @@ internal static class NodeProcesses
         }
 
         // A PID is reused once its process is gone: only a process running this node's config counts.
-        var alive = Posix.IsAlive(pid) && (Posix.CommandLine(pid) is not { } cmd || cmd.Contains(layout.ConfigFile(department), StringComparison.Ordinal));
+        // While the shell execs into setsid and then dotnet, /proc/PID/cmdline can read empty for an
+        // instant: that is our node starting, not another program.
+        var alive = Posix.IsAlive(pid)
+            && (Posix.CommandLine(pid) is not { Length: > 0 } cmd || cmd.Contains(layout.ConfigFile(department), StringComparison.Ordinal));
         if (!alive)
         {
             File.Delete(file);
