@@ -4,6 +4,7 @@ using GovChain.Client.Verification;
 using GovChain.Core.Hashing;
 using GovChain.Protocol;
 using GovChain.Rpc;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Client;
 
@@ -13,7 +14,7 @@ public sealed partial class GovChainClient
     public Task<TransactionProof> GetTransactionProofAsync(Hash32 txId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
-        return CallAsync(o => _channel.UnaryAsync(ClientMethods.GetTransactionProof, request, o), timeout, cancellationToken);
+        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetTransactionProof, request, o), timeout, cancellationToken);
     }
 
     /// <summary>The proof of a state key at <paramref name="height"/> (0 = latest), unverified: see <see cref="ProveStateAsync"/>.</summary>
@@ -21,7 +22,7 @@ public sealed partial class GovChainClient
     {
         ArgumentNullException.ThrowIfNull(key);
         var request = new GetStateProofRequest { Key = ByteString.CopyFrom(key), Height = height };
-        return CallAsync(o => _channel.UnaryAsync(ClientMethods.GetStateProof, request, o), timeout, cancellationToken);
+        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetStateProof, request, o), timeout, cancellationToken);
     }
 
     /// <summary>Fetches a transaction's proof and checks it locally against <paramref name="verifier"/>'s trusted genesis.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using GovChain.Protocol;
 using GovChain.Rpc;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Client;
 
@@ -20,7 +21,7 @@ public sealed partial class GovChainClient
         while (true)
         {
             using var call = _channel.ServerStreaming(
-                ClientMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = next, HeadersOnly = headersOnly }, new CallOptions(CancellationToken: cancellationToken));
+                ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = next, HeadersOnly = headersOnly }, new CallOptions(CancellationToken: cancellationToken));
             var reader = call.ResponseStream;
             while (true)
             {
@@ -63,7 +64,7 @@ public sealed partial class GovChainClient
         while (true)
         {
             using var call = _channel.ServerStreaming(
-                ClientMethods.StreamEvents, new StreamEventsRequest { FromHeight = height, Contract = contract }, new CallOptions(CancellationToken: cancellationToken));
+                ClientApiMethods.StreamEvents, new StreamEventsRequest { FromHeight = height, Contract = contract }, new CallOptions(CancellationToken: cancellationToken));
             var reader = call.ResponseStream;
             var skip = seenAtHeight;
             while (true)

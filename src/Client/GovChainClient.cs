@@ -5,6 +5,7 @@ using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 using GovChain.Rpc;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Client;
 
@@ -64,7 +65,7 @@ public sealed partial class GovChainClient : IDisposable
         {
             await CallAsync(
                 options =>
-_channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
+_channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
                 timeout,
                 cancellationToken,
                 onRetry: () => retried = true).ConfigureAwait(false);
@@ -81,7 +82,7 @@ _channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
     public Task<TransactionResult> WaitForTransactionAsync(Hash32 txId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
-        return CallAsync(o => _channel.UnaryAsync(ClientMethods.WaitForTransaction, request, o), timeout ?? _options.DefaultWaitTimeout, cancellationToken);
+        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.WaitForTransaction, request, o), timeout ?? _options.DefaultWaitTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -126,7 +127,7 @@ _channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
         try
         {
-            return await CallAsync(o => _channel.UnaryAsync(ClientMethods.GetTransaction, request, o), timeout, cancellationToken).ConfigureAwait(false);
+            return await CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetTransaction, request, o), timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -146,7 +147,7 @@ _channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
     {
         ArgumentNullException.ThrowIfNull(args);
         var request = new QueryRequest { Contract = contract, Method = method, Args = args.ToByteString() };
-        return CallAsync(o => _channel.UnaryAsync(ClientMethods.Query, request, o), timeout, cancellationToken);
+        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.Query, request, o), timeout, cancellationToken);
     }
 
     /// <summary>A typed query: <c>await client.QueryAsync(Land.GetParcel("P-1"))</c>.</summary>
@@ -159,7 +160,7 @@ _channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
     }
 
     public Task<NodeStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        CallAsync(o => _channel.UnaryAsync(ClientMethods.GetStatus, new GetStatusRequest(), o), timeout, cancellationToken);
+        CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest(), o), timeout, cancellationToken);
 
     /// <summary>
     /// A signer for <paramref name="key"/> whose next nonce is read from the node's latest
@@ -194,7 +195,7 @@ _channel.UnaryAsync(ClientMethods.SubmitTransaction, request, options),
     {
         try
         {
-            return await CallAsync(o => _channel.UnaryAsync(ClientMethods.GetBlock, request, o), timeout, cancellationToken).ConfigureAwait(false);
+            return await CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetBlock, request, o), timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {

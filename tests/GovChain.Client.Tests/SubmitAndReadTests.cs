@@ -5,6 +5,7 @@ using GovChain.Core.Transactions;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
 using GovChain.Rpc;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Client.Tests;
 
@@ -84,7 +85,7 @@ public sealed class SubmitAndReadTests
 
         using var channel = new RpcChannel(node.Server.Address);
         var empty = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientMethods.SubmitTransaction, new SubmitTransactionRequest()));
+            channel.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest()));
         Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
 
         Assert.Equal(0, node.Pool.Count);
@@ -169,7 +170,7 @@ public sealed class SubmitAndReadTests
         using var channel = new RpcChannel(node.Server.Address);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(1, 2, 3) }));
+            channel.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(1, 2, 3) }));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -184,7 +185,7 @@ public sealed class SubmitAndReadTests
         var unknown = await Assert.ThrowsAsync<RpcException>(() => client.QueryAsync("nosuch", "get", new GovChain.Protocol.Land.GetParcelArgs()));
         using var channel = new RpcChannel(node.Server.Address);
         var malformed = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientMethods.Query, new QueryRequest { Contract = "land", Method = "get_parcel", Args = ByteString.CopyFrom(0xFF, 0xFF) }));
+            channel.UnaryAsync(ClientApiMethods.Query, new QueryRequest { Contract = "land", Method = "get_parcel", Args = ByteString.CopyFrom(0xFF, 0xFF) }));
 
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Equal("8", missing.Trailers.GetValue("govchain-result-code"));

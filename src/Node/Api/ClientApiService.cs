@@ -11,6 +11,7 @@ using GovChain.Storage;
 using GovChain.Storage.Blocks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Node.Api;
 

@@ -4,6 +4,7 @@ using GovChain.Core.Transactions;
 using GovChain.Node.Api;
 using GovChain.Protocol;
 using GovChain.Rpc;
+using GovChain.Rpc.Services;
 
 namespace GovChain.Node.Tests.Api;
 

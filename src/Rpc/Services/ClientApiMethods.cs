@@ -1,10 +1,13 @@
 using GovChain.Protocol;
 using GovChain.Rpc;
 
-namespace GovChain.Client;
+namespace GovChain.Rpc.Services;
 
-/// <summary>The methods of <c>govchain.v1.Client</c> as the SDK calls them (see proto/govchain/v1/client.proto).</summary>
-public static class ClientMethods
+/// <summary>
+/// The methods of <c>govchain.v1.Client</c> (proto/govchain/v1/client.proto), one descriptor each:
+/// the node serves them and the SDK calls them, so both take them from here.
+/// </summary>
+public static class ClientApiMethods
 {
     public const string ServiceName = "govchain.v1.Client";
 
@@ -32,9 +35,9 @@ public static class ClientMethods
     public static readonly Method<GetTransactionRequest, TransactionProof> GetTransactionProof =
         Method.Unary(ServiceName, "GetTransactionProof", GetTransactionRequest.Parser, TransactionProof.Parser);
 
-    public static readonly Method<GetStateProofRequest, CertifiedStateProof> GetStateProof =
-        Method.Unary(ServiceName, "GetStateProof", GetStateProofRequest.Parser, CertifiedStateProof.Parser);
-
     public static readonly Method<GetStatusRequest, NodeStatus> GetStatus =
         Method.Unary(ServiceName, "GetStatus", GetStatusRequest.Parser, NodeStatus.Parser);
+
+    public static readonly Method<GetStateProofRequest, CertifiedStateProof> GetStateProof =
+        Method.Unary(ServiceName, "GetStateProof", GetStateProofRequest.Parser, CertifiedStateProof.Parser);
 }
