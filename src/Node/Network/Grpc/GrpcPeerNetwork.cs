@@ -157,6 +157,9 @@ public sealed partial class GrpcPeerNetwork : IPeerNetwork
         }
 
         peer.Ban(_time.GetUtcNow() + ban);
+
+        // Stop sending at once; the session itself unwinds on its own thread.
+        peer.Connected = false;
         _service.CloseSession(peer.Identity.DepartmentId, StatusCode.PermissionDenied, $"disconnected for misbehaviour: {reason}");
         if (_byKey.TryGetValue(validator, out var connection))
         {

@@ -192,6 +192,13 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
         Volatile.Write(ref _sessionMetadata, new Metadata().Add(PeerMethods.SessionHeader, sessionId));
         Peer.Connected = true;
+        if (Peer.BanRemaining(_time.GetUtcNow()) > TimeSpan.Zero)
+        {
+            // Banned while the handshake was in flight: the session must not carry a single message.
+            Peer.Connected = false;
+            return;
+        }
+
         _handshaken = true;
         if (Interlocked.Increment(ref _sessionsOpened) > 1)
         {

@@ -20,7 +20,8 @@ internal sealed class PeerState
     public bool Connected
     {
         get => Volatile.Read(ref _connected) == 1;
-        set => Volatile.Write(ref _connected, value ? 1 : 0);
+        // A full fence: a ban written on another thread must be seen by the check that follows a connect.
+        set => Interlocked.Exchange(ref _connected, value ? 1 : 0);
     }
 
     /// <summary>Records a height the peer reported; its latest report wins (a wiped peer reports lower).</summary>
@@ -42,7 +43,7 @@ internal sealed class PeerState
         }
     }
 
-    public void Ban(DateTimeOffset until) => Volatile.Write(ref _bannedUntilUtcTicks, until.UtcTicks);
+    public void Ban(DateTimeOffset until) => Interlocked.Exchange(ref _bannedUntilUtcTicks, until.UtcTicks);
 
     /// <summary>How long the peer stays banned from <paramref name="now"/>; zero when it is not.</summary>
     public TimeSpan BanRemaining(DateTimeOffset now)
