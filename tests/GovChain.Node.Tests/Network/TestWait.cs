@@ -3,7 +3,7 @@ namespace GovChain.Node.Tests.Network;
 /// <summary>Polls a condition with a bound, so every wait in these tests ends.</summary>
 internal static class TestWait
 {
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
