@@ -17,10 +17,10 @@ internal static class NodeJsScript
     public static string JsDirectory => Path.Combine(RepositoryRoot, "tests", "GovChain.Interop.Tests", "js");
 
     /// <summary>
-    /// Runs <c>node script</c> with <paramref name="environment"/> added and returns its standard
+    /// Runs <c>node script arguments...</c> with <paramref name="environment"/> added and returns its standard
     /// output; throws with the script's standard error when it fails, and kills it when it overruns.
     /// </summary>
-    public static async Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan limit)
+    public static async Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan limit, params string[] arguments)
     {
         EnsureInstalled();
         var info = new ProcessStartInfo("node")
@@ -34,6 +34,11 @@ internal static class NodeJsScript
             StandardErrorEncoding = Encoding.UTF8,
         };
         info.ArgumentList.Add(Path.Combine(JsDirectory, script));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
