@@ -29,7 +29,10 @@ public sealed class NodeJsClientTests : IClassFixture<NodeJsLandTransferRun>
     public NodeJsClientTests(NodeJsLandTransferRun run, ITestOutputHelper output)
     {
         _run = run;
-        output.WriteLine(run.Output.ToString());
+        // What the script reported, the proofs' bytes left out.
+        output.WriteLine(string.Join(", ", run.Output.GetProperty("registrationProofs").EnumerateArray().Select(p => "tree size " + p.GetProperty("treeSize"))));
+        output.WriteLine(run.Output.GetProperty("steps").ToString());
+        output.WriteLine(run.Output.GetProperty("wrongKey").ToString());
     }
 
     private DepartmentNetwork Network => _run.Network;
@@ -71,31 +74,26 @@ public sealed class NodeJsClientTests : IClassFixture<NodeJsLandTransferRun>
         var sdkRead = await Network.Client(3).QueryAsync(LandRegistry.GetParcel(parcelId));
         Assert.Equal(buyer, sdkRead.Value.Owner.ToByteArray());
 
-        AssertJsHeaderCheck(js.GetProperty("transactionProof").GetProperty("js"));
-        var txChecks = js.GetProperty("transactionProof").GetProperty("js");
-        foreach (var check in new[] { "txIdMatches", "signatureVerifies", "receiptMatches", "txIncluded", "receiptIncluded" })
+        // The proofs JS fetched and checked itself, and the same bytes verified by the SDK against the genesis alone.
+        var verifier = new ProofVerifier(Network.Genesis);
+        AssertTransactionProven(verifier, js.GetProperty("transactionProof"), js.GetProperty("steps").GetProperty("approve"), LandRegistry.Methods.ApproveTransfer);
+        var registrations = js.GetProperty("registrations").EnumerateArray().ToList();
+        var registrationProofs = js.GetProperty("registrationProofs").EnumerateArray().ToList();
+        Assert.Equal(4, registrations.Count);
+        Assert.Equal(registrations.Count, registrationProofs.Count);
+        for (var i = 0; i < registrations.Count; i++)
         {
-            Assert.True(txChecks.GetProperty(check).GetBoolean(), check);
+            Assert.True(registrations[i].GetProperty("code").GetUInt32() == 0, registrations[i].GetProperty("message").GetString());
+            Assert.True(registrations[i].GetProperty("nodeTxIdMatches").GetBoolean());
+            AssertTransactionProven(verifier, registrationProofs[i], registrations[i], LandRegistry.Methods.RegisterParcel);
         }
 
-        Assert.Equal("land.approve_transfer", txChecks.GetProperty("method").GetString());
         AssertJsHeaderCheck(js.GetProperty("stateProof").GetProperty("js"));
         var stateChecks = js.GetProperty("stateProof").GetProperty("js");
         foreach (var check in new[] { "heightMatches", "pathVerifies", "forgedValueRefused", "valueIsParcel" })
         {
             Assert.True(stateChecks.GetProperty(check).GetBoolean(), check);
         }
-
-        // The proof bytes JS fetched, verified by the SDK against the genesis alone.
-        var verifier = new ProofVerifier(Network.Genesis);
-        var approveId = Hash32.FromHex(js.GetProperty("steps").GetProperty("approve").GetProperty("txId").GetString()!);
-        var txProof = TransactionProof.Parser.ParseFrom(Base64(js, "transactionProof"));
-        Assert.Equal(approveId, txProof.Transaction.Id());
-        var txVerified = verifier.VerifyTransaction(txProof, approveId);
-        Assert.True(txVerified.IsProven, txVerified.Problem);
-        Assert.Equal(LandRegistry.Methods.ApproveTransfer, txVerified.Method);
-        Assert.Equal(js.GetProperty("steps").GetProperty("approve").GetProperty("height").GetUInt64(), txVerified.Header!.Height);
-        Assert.Equal(txVerified.Header.BlockHash.ToString(), txChecks.GetProperty("header").GetProperty("blockHash").GetString());
 
         var stateProof = CertifiedStateProof.Parser.ParseFrom(Base64(js, "stateProof"));
         var stateVerified = verifier.VerifyState(stateProof, StateKeys.Parcel(parcelId));
@@ -123,6 +121,29 @@ public sealed class NodeJsClientTests : IClassFixture<NodeJsLandTransferRun>
         var forgedId = Hash32.FromHex(wrongKey.GetProperty("txId").GetString()!);
         Assert.All(Network.Running, n => Assert.Null(n.Database.Blocks.GetTransaction(forgedId)));
         Assert.Null(await Network.Client(0).GetTransactionAsync(forgedId));
+    }
+
+    private static void AssertTransactionProven(ProofVerifier verifier, JsonElement proof, JsonElement step, string method)
+    {
+        var checks = proof.GetProperty("js");
+        AssertJsHeaderCheck(checks);
+        foreach (var check in new[] { "txIdMatches", "signatureVerifies", "receiptMatches", "txIncluded", "receiptIncluded" })
+        {
+            Assert.True(checks.GetProperty(check).GetBoolean(), $"{method}: {check}");
+        }
+
+        Assert.Equal($"{LandRegistry.Contract}.{method}", checks.GetProperty("method").GetString());
+
+        var id = Hash32.FromHex(step.GetProperty("txId").GetString()!);
+        var parsed = TransactionProof.Parser.ParseFrom(Convert.FromBase64String(proof.GetProperty("base64").GetString()!));
+        Assert.Equal(id, parsed.Transaction.Id());
+        var verified = verifier.VerifyTransaction(parsed, id);
+        Assert.True(verified.IsProven, verified.Problem);
+        Assert.Equal(method, verified.Method);
+        Assert.Equal(step.GetProperty("height").GetUInt64(), verified.Header!.Height);
+        Assert.Equal(step.GetProperty("index").GetUInt32(), verified.Index);
+        Assert.Equal(parsed.TxInclusion.TreeSize, proof.GetProperty("treeSize").GetUInt64());
+        Assert.Equal(verified.Header.BlockHash.ToString(), checks.GetProperty("header").GetProperty("blockHash").GetString());
     }
 
     private static void AssertJsHeaderCheck(JsonElement checks)

@@ -77,17 +77,31 @@ class Agency {
     return request;
   }
 
-  async submitAndWait(tx) {
+  async submit(tx) {
     const submitted = await rpc.expect(this.client, 'SubmitTransaction', this.submitRequest(tx), CALL_MS);
+    return submitted.tx_id.equals(tx.id);
+  }
+
+  async wait(tx, idMatched) {
     const result = await rpc.expect(this.client, 'WaitForTransaction', { tx_id: tx.id }, WAIT_MS);
     return {
       txId: tx.id.toString('hex'),
-      nodeTxIdMatches: submitted.tx_id.equals(tx.id) && result.receipt.tx_id.equals(tx.id),
+      nodeTxIdMatches: idMatched && result.receipt.tx_id.equals(tx.id),
       code: result.receipt.code,
       message: result.receipt.message,
       height: Number(result.height),
       index: result.index,
     };
+  }
+
+  async submitAndWait(tx) {
+    return this.wait(tx, await this.submit(tx));
+  }
+
+  /** Fetches a committed transaction's proof and checks it here; returns the check and the proof's bytes. */
+  async proveTransaction(id) {
+    const proof = await rpc.expect(this.client, 'GetTransactionProof', { tx_id: id }, CALL_MS);
+    return { base64: proof.$bytes.toString('base64'), treeSize: Number(proof.tx_inclusion ? proof.tx_inclusion.tree_size : 0), js: this.checkTransactionProof(proof, id) };
   }
 
   async getParcel(parcelId) {
@@ -142,9 +156,17 @@ async function main() {
   const steps = {};
 
   let registrarNonce = await agency.nextNonce(registrar.publicKey);
-  steps.register = await agency.submitAndWait(agency.landTx(registrar, registrar, registrarNonce++, 'register_parcel', 'govchain.v1.RegisterParcelArgs', {
-    parcel_id: parcelId, owner: seller.publicKey, description_hash: cc.sha256(Buffer.from('deed of ' + parcelId)), area_m2: 750n, location: 'Plot 9, Harbour Road',
-  }));
+  // The parcel and three neighbours, submitted back to back before any is waited for, so a
+  // block is likely to hold several of them: their inclusion paths then have siblings to check.
+  const registrations = [parcelId, parcelId + '-N1', parcelId + '-N2', parcelId + '-N3'].map((id) =>
+    agency.landTx(registrar, registrar, registrarNonce++, 'register_parcel', 'govchain.v1.RegisterParcelArgs', {
+      parcel_id: id, owner: seller.publicKey, description_hash: cc.sha256(Buffer.from('deed of ' + id)), area_m2: 750n, location: 'Plot 9, Harbour Road',
+    }));
+  const admitted = [];
+  for (const tx of registrations) admitted.push(await agency.submit(tx));
+  const registered = [];
+  for (let i = 0; i < registrations.length; i++) registered.push(await agency.wait(registrations[i], admitted[i]));
+  steps.register = registered[0];
   steps.offer = await agency.submitAndWait(agency.landTx(seller, seller, await agency.nextNonce(seller.publicKey), 'offer_transfer', 'govchain.v1.OfferTransferArgs', {
     parcel_id: parcelId, buyer: buyer.publicKey, price: 250000n,
   }));
@@ -155,7 +177,9 @@ async function main() {
   const read = await agency.getParcel(parcelId);
   if (!read.ok) throw new Error(`get_parcel failed: ${read.code} ${read.details}`);
 
-  const txProof = await rpc.expect(agency.client, 'GetTransactionProof', { tx_id: approveTx.id }, CALL_MS);
+  const approveProof = await agency.proveTransaction(approveTx.id);
+  const registrationProofs = [];
+  for (const tx of registrations) registrationProofs.push(await agency.proveTransaction(tx.id));
   const parcelKey = Buffer.from('land/parcel/' + parcelId);
   const stateProof = await rpc.expect(agency.client, 'GetStateProof', { key: parcelKey, height: 0n }, CALL_MS);
 
@@ -185,7 +209,9 @@ async function main() {
       offerPending: read.parcel.offer !== null,
       historyLength: Number(read.parcel.history_length),
     },
-    transactionProof: { base64: txProof.$bytes.toString('base64'), js: agency.checkTransactionProof(txProof, approveTx.id) },
+    registrations: registered,
+    transactionProof: approveProof,
+    registrationProofs,
     stateProof: { base64: stateProof.$bytes.toString('base64'), js: agency.checkStateProof(stateProof, parcelKey, buyer.publicKey) },
     wrongKey: {
       txId: forged.id.toString('hex'),
