@@ -32,7 +32,8 @@ public sealed class NodeJsClientTests : IClassFixture<NodeJsLandTransferRun>
         // What the script reported, the proofs' bytes left out.
         output.WriteLine(string.Join(", ", run.Output.GetProperty("registrationProofs").EnumerateArray().Select(p => "tree size " + p.GetProperty("treeSize"))));
         output.WriteLine(run.Output.GetProperty("steps").ToString());
-        output.WriteLine(run.Output.GetProperty("wrongKey").ToString());
+        var wrongKey = run.Output.GetProperty("wrongKey");
+        output.WriteLine($"wrong key: {wrongKey.GetProperty("codeName")} ({wrongKey.GetProperty("details")}), absence proof {wrongKey.GetProperty("absenceProof").GetProperty("js")}");
     }
 
     private DepartmentNetwork Network => _run.Network;
@@ -121,6 +122,22 @@ public sealed class NodeJsClientTests : IClassFixture<NodeJsLandTransferRun>
         var forgedId = Hash32.FromHex(wrongKey.GetProperty("txId").GetString()!);
         Assert.All(Network.Running, n => Assert.Null(n.Database.Blocks.GetTransaction(forgedId)));
         Assert.Null(await Network.Client(0).GetTransactionAsync(forgedId));
+
+        // ... and the absence of the parcel is proven, in JS and by the SDK from the same bytes.
+        var absence = wrongKey.GetProperty("absenceProof");
+        var checks = absence.GetProperty("js");
+        AssertJsHeaderCheck(checks);
+        Assert.False(checks.GetProperty("exists").GetBoolean());
+        foreach (var check in new[] { "heightMatches", "absenceVerifies", "claimedValueRefused" })
+        {
+            Assert.True(checks.GetProperty(check).GetBoolean(), check);
+        }
+
+        var proof = CertifiedStateProof.Parser.ParseFrom(Convert.FromBase64String(absence.GetProperty("base64").GetString()!));
+        var verified = new ProofVerifier(Network.Genesis).VerifyState(proof, StateKeys.Parcel(wrongKey.GetProperty("parcelId").GetString()!));
+        Assert.True(verified.IsProven, verified.Problem);
+        Assert.False(verified.Exists);
+        Assert.Equal(verified.Header!.BlockHash.ToString(), checks.GetProperty("header").GetProperty("blockHash").GetString());
     }
 
     private static void AssertTransactionProven(ProofVerifier verifier, JsonElement proof, JsonElement step, string method)

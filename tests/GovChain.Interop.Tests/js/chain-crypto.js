@@ -146,19 +146,50 @@ function verifyInclusion(leafData, proof, root) {
 function verifyStateMembership(proof, key, stateRoot) {
   if (!proof.exists || !proof.key.equals(key)) return false;
   if (proof.other_key_hash.length !== 0 || proof.other_value_hash.length !== 0) return false;
-  if (proof.siblings.length > MAX_STATE_DEPTH) return false;
   const keyHash = tagged(Domain.StateKey, key);
-  let node = tagged(Domain.StateLeaf, keyHash, sha256(proof.value));
-  for (let i = proof.siblings.length - 1; i >= 0; i--) {
-    const sibling = proof.siblings[i];
+  return foldStatePath(tagged(Domain.StateLeaf, keyHash, sha256(proof.value)), keyHash, proof.siblings, stateRoot);
+}
+
+/**
+ * Non-membership proof of `key`: the key's path ends in an empty subtree, or in the leaf of
+ * another key that shares the path's prefix (then the only key below that point).
+ */
+function verifyStateAbsence(proof, key, stateRoot) {
+  if (proof.exists || proof.value.length !== 0 || !proof.key.equals(key)) return false;
+  const keyHash = tagged(Domain.StateKey, key);
+  const depth = proof.siblings.length;
+  let bottom;
+  if (proof.other_key_hash.length === 0 && proof.other_value_hash.length === 0) {
+    bottom = Buffer.alloc(32);
+  } else {
+    const other = proof.other_key_hash;
+    if (other.length !== 32 || proof.other_value_hash.length !== 32 || other.equals(keyHash)) return false;
+    for (let i = 0; i < depth; i++) {
+      if (bitAt(other, i) !== bitAt(keyHash, i)) return false;
+    }
+    bottom = tagged(Domain.StateLeaf, other, proof.other_value_hash);
+  }
+  return foldStatePath(bottom, keyHash, proof.siblings, stateRoot);
+}
+
+function bitAt(hash, depth) {
+  return (hash[depth >> 3] >> (7 - (depth & 7))) & 1;
+}
+
+// Hashes up from the node at the bottom of the key's path: the key hash's bits, most
+// significant first, say at each depth whether the path went left (0) or right (1).
+function foldStatePath(bottom, keyHash, siblings, stateRoot) {
+  if (siblings.length > MAX_STATE_DEPTH) return false;
+  let node = bottom;
+  for (let i = siblings.length - 1; i >= 0; i--) {
+    const sibling = siblings[i];
     if (sibling.length !== 32) return false;
-    const bit = (keyHash[i >> 3] >> (7 - (i & 7))) & 1;
-    node = bit === 0 ? tagged(Domain.StateNode, node, sibling) : tagged(Domain.StateNode, sibling, node);
+    node = bitAt(keyHash, i) === 0 ? tagged(Domain.StateNode, node, sibling) : tagged(Domain.StateNode, sibling, node);
   }
   return node.equals(stateRoot);
 }
 
 module.exports = {
   Domain, tagged, sha256, keyFromSeed, newKey, sign, verify, txId,
-  precommitSignBytes, checkCertifiedHeader, verifyInclusion, verifyStateMembership,
+  precommitSignBytes, checkCertifiedHeader, verifyInclusion, verifyStateMembership, verifyStateAbsence,
 };

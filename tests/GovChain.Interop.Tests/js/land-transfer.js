@@ -128,6 +128,21 @@ class Agency {
     };
   }
 
+  checkAbsenceProof(certified, key) {
+    const header = cc.checkCertifiedHeader({ chainId: this.genesis.chainId, header: certified.header, certificate: certified.certificate, validators: certified.validators, trusted: this.genesis.trusted });
+    const proof = certified.proof;
+    // Claiming a value for the absent key must not verify either way.
+    const claimed = Object.assign({}, proof, { exists: true, value: Buffer.from('forged') });
+    return {
+      header,
+      exists: proof.exists,
+      heightMatches: proof.height === certified.header.height,
+      absenceVerifies: cc.verifyStateAbsence(proof, key, certified.header.state_root),
+      claimedValueRefused: !cc.verifyStateMembership(claimed, key, certified.header.state_root),
+      endsAtOtherLeaf: proof.other_key_hash.length > 0,
+    };
+  }
+
   checkStateProof(certified, key, expectedOwner) {
     const header = cc.checkCertifiedHeader({ chainId: this.genesis.chainId, header: certified.header, certificate: certified.certificate, validators: certified.validators, trusted: this.genesis.trusted });
     const proof = certified.proof;
@@ -191,6 +206,8 @@ async function main() {
   });
   const refused = await rpc.call(agency.client, 'SubmitTransaction', agency.submitRequest(forged), CALL_MS);
   const forgedRead = await agency.getParcel(forgedId);
+  const forgedKey = Buffer.from('land/parcel/' + forgedId);
+  const absence = await rpc.expect(agency.client, 'GetStateProof', { key: forgedKey, height: 0n }, CALL_MS);
   const nonceAfter = await agency.nextNonce(registrar.publicKey);
   agency.client.close();
 
@@ -214,6 +231,7 @@ async function main() {
     registrationProofs,
     stateProof: { base64: stateProof.$bytes.toString('base64'), js: agency.checkStateProof(stateProof, parcelKey, buyer.publicKey) },
     wrongKey: {
+      parcelId: forgedId,
       txId: forged.id.toString('hex'),
       accepted: refused.ok,
       code: refused.ok ? 0 : refused.code,
@@ -221,6 +239,7 @@ async function main() {
       details: refused.ok ? '' : refused.details,
       admission: refused.ok ? '' : (refused.trailers['govchain-admission'] || ''),
       parcelQueryCode: forgedRead.ok ? 0 : forgedRead.code,
+      absenceProof: { base64: absence.$bytes.toString('base64'), js: agency.checkAbsenceProof(absence, forgedKey) },
       nonceBefore: Number(nonceBefore),
       nonceAfter: Number(nonceAfter),
     },
