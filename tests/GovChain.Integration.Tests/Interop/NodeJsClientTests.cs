@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using GovChain.Client;
 using GovChain.Client.Registries;
 using GovChain.Client.Verification;
-using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Integration.Tests.Processes;

@@ -4,7 +4,7 @@
 // accepts, the registrar approves), reads the parcel back, fetches and checks the proofs, and
 // sees a transaction signed with the wrong key refused. Prints one JSON object.
 //
-// Environment (set by GovChain.Integration.Tests/Interop/NodeJsClientTests.cs):
+// Environment (set by GovChain.Integration.Tests/Interop/NodeJsLandTransferRun.cs):
 //   GOVCHAIN_ADDRESS            127.0.0.1:<port> of a node's client API (TLS)
 //   GOVCHAIN_CA_FILE            PEM certificate of that node, the only one trusted
 //   GOVCHAIN_GENESIS_FILE       genesis.json: chain id and the validators to trust
