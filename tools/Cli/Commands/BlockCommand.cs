@@ -54,7 +54,7 @@ internal static class BlockCommand
             {
                 ["height"] = header.Height,
                 ["hash"] = hash.ToString(),
-                ["time"] = DateTimeOffset.FromUnixTimeMilliseconds(header.TimeUnixMs).ToString("O", CultureInfo.InvariantCulture),
+                ["time"] = DateTimeOffset.FromUnixTimeMilliseconds(header.TimeUnixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                 ["proposer"] = session.NameOfValidator(header.Proposer.Span),
                 ["certified_by"] = new JsonArray(signers.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
                 ["certificate_round"] = certified.Certificate?.Round,

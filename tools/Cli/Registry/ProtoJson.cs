@@ -170,8 +170,9 @@ internal static class ProtoJson
             case FieldType.Bool:
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw new CliError($"{path}: expected true or false");
             case FieldType.Bytes:
-                return value.ValueKind == JsonValueKind.String && Hex.TryDecode(value.GetString(), out var bytes)
-                    ? ByteString.CopyFrom(bytes)
+                byte[]? bytes = null;
+                return value.ValueKind == JsonValueKind.String && (value.GetString() is { Length: 0 } || Hex.TryDecode(value.GetString(), out bytes))
+                    ? ByteString.CopyFrom(bytes ?? [])
                     : throw new CliError($"{path}: expected hex bytes (an even number of 0-9a-f digits)");
             case FieldType.Enum:
                 return Enum.ToObject(field.EnumType.ClrType, EnumNumber(field, value, path));
