@@ -46,6 +46,9 @@ public sealed class LandCommandTests
         Assert.Equal(alice.PublicKey, (string?)transferred["from_owner"]);
         Assert.Equal(bob.PublicKey, (string?)transferred["to_owner"]);
 
+        var latest = JsonNode.Parse((await Ok("land", "history", "--parcel", "LT-17", "--limit", "1", "-o", "json")).Out)!["history"]!.AsArray();
+        Assert.Equal("PARCEL_HISTORY_KIND_TRANSFERRED", (string?)Assert.Single(latest)!["kind"]);
+
         var text = await Ok("land", "history", "--parcel", "LT-17");
         Assert.Contains(bob.PublicKey, text.Out, StringComparison.Ordinal);
         Assert.Contains("transferred", text.Out, StringComparison.Ordinal);

@@ -77,17 +77,27 @@ internal static class LandCommand
 
     private static Command History()
     {
-        var command = new Command("history", "A parcel's owner, liens, pending offer and its history of registrations, transfers and liens (read-only, no key).") { Parcel };
+        var limit = new Option<uint>("--limit") { Description = "Show at most this many of the latest history entries (1 to 100000).", DefaultValueFactory = _ => 1000 };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<uint>() is 0 or > 100_000)
+            {
+                r.AddError("--limit: give 1 to 100000 entries");
+            }
+        });
+        var command = new Command("history", "A parcel's owner, liens, pending offer and its history of registrations, transfers and liens (read-only, no key).") { Parcel, limit };
         return command.OnRead(async (result, session, ct) =>
         {
             var id = result.GetValue(Parcel)!;
             var parcel = await NodeCalls.QueryAsync(session, LandRegistry.GetParcel(id), ct, $"unknown parcel '{id}'").ConfigureAwait(false);
+            var length = parcel.Value.HistoryLength;
+            var first = length > result.GetValue(limit) ? length - result.GetValue(limit) : 0;
             var entries = new List<ParcelHistoryEntry>();
             var total = ulong.MaxValue;
-            // Pages are bounded by the contract; the parcel's history length bounds the loop.
-            while ((ulong)entries.Count < Math.Min(total, parcel.Value.HistoryLength))
+            // Pages are bounded by the contract; the history length read with the parcel bounds the loop.
+            while (first + (ulong)entries.Count < Math.Min(total, length))
             {
-                var page = await NodeCalls.QueryAsync(session, LandRegistry.GetHistory(id, (ulong)entries.Count), ct, $"unknown parcel '{id}'").ConfigureAwait(false);
+                var page = await NodeCalls.QueryAsync(session, LandRegistry.GetHistory(id, first + (ulong)entries.Count), ct, $"unknown parcel '{id}'").ConfigureAwait(false);
                 if (page.Value.Entries.Count == 0)
                 {
                     break;

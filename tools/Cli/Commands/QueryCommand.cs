@@ -51,7 +51,7 @@ internal static class QueryCommand
             else
             {
                 Console.Out.WriteLine($"{m.Contract}.{m.Method} at height {response.Height}:");
-                Output.Json(answer.AsObject());
+                Output.Json(answer);
             }
 
             return 0;
