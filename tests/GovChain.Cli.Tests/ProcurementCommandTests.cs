@@ -56,7 +56,8 @@ public sealed class ProcurementCommandTests
         Assert.Equal(870000UL, (ulong)award["award"]!["amount"]!);
         Assert.Equal(2U, (uint)award["award"]!["valid_bids"]!);
 
-        var again = await _net.RunAsync("procurement", "award", "--tender", "T-ROADS-3", "--key", "procurement-officer");
+        // Through the node that committed the award: another may not have its block yet, nor the officer's nonce.
+        var again = await _net.RunAsync("procurement", "award", "--tender", "T-ROADS-3", "--key", "procurement-officer", "--node", "finance");
         Assert.Equal(8, again.ExitCode);
         Assert.Contains("InvalidState", again.Error, StringComparison.Ordinal);
 
