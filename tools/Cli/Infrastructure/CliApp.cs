@@ -26,6 +26,12 @@ internal static class CliApp
         root.Subcommands.Add(NetworkCommand.Create());
         root.Subcommands.Add(LocalnetCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(LandCommand.Create());
+        root.Subcommands.Add(IdentityCommand.Create());
+        root.Subcommands.Add(ProcurementCommand.Create());
+        root.Subcommands.Add(TxCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(BlockCommand.Create());
 
         try
         {
