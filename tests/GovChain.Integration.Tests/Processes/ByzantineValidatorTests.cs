@@ -86,8 +86,11 @@ public sealed class ByzantineValidatorTests : IAsyncLifetime
         var evidence = chains[0].SelectMany(b => b.Block.Evidence).ToList();
         Assert.NotEmpty(evidence);
         _output.WriteLine(
-            $"{evidence.Count} pieces of evidence in blocks 1..{top} ({evidence.Count(e => e.KindCase == Evidence.KindOneofCase.DuplicateProposal)} of proposals); "
+            $"{evidence.Count} pieces of evidence in blocks 1..{top} ({evidence.Count(e => e.KindCase == Evidence.KindOneofCase.DuplicateProposal)} of proposals, "
+            + $"{evidence.Select(Offence).Distinct().Count()} distinct offences); "
             + $"first duplicate proposal committed at {proposalEvidenceHeight}, first duplicate vote at {voteEvidenceHeight}");
+        // Each piece is put in the chain once: the proposer forgets what a committed block carried.
+        Assert.Equal(evidence.Count, evidence.Select(e => e.Hash()).Distinct().Count());
         foreach (var e in evidence)
         {
             Assert.Null(EvidenceVerifier.Check(e, genesis.Validators, genesis.ChainId, Ed25519SignatureVerifier.Instance));
@@ -165,6 +168,11 @@ public sealed class ByzantineValidatorTests : IAsyncLifetime
         Assert.Equal((int)top, blocks.Count);
         return blocks;
     }
+
+    /// <summary>What was signed twice: height, round and step (0 for a proposal).</summary>
+    private static (ulong Height, uint Round, int Step) Offence(Evidence evidence) => evidence.KindCase == Evidence.KindOneofCase.DuplicateVote
+        ? (evidence.DuplicateVote.VoteA.Height, evidence.DuplicateVote.VoteA.Round, (int)evidence.DuplicateVote.VoteA.Type)
+        : (evidence.DuplicateProposal.ProposalA.Height, evidence.DuplicateProposal.ProposalA.Round, 0);
 
     private static Hash32 Offender(Evidence evidence) => evidence.KindCase switch
     {

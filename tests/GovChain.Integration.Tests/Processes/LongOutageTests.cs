@@ -21,7 +21,7 @@ public sealed partial class LongOutageTests : IAsyncLifetime
     private const int Down = 3;
     private const int StoppedLater = 2;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan OutageLimit = TimeSpan.FromSeconds(240);
+    private static readonly TimeSpan OutageLimit = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CommitLimit = TimeSpan.FromSeconds(60);
 
@@ -34,9 +34,9 @@ public sealed partial class LongOutageTests : IAsyncLifetime
         SyncWrites = false,
         Consensus = new ClusterConsensusSettings
         {
-            ProposeMs = 150,
-            PrevoteMs = 150,
-            PrecommitMs = 150,
+            ProposeMs = 100,
+            PrevoteMs = 50,
+            PrecommitMs = 50,
             DeltaMs = 100,
             RetransmitMs = 200,
             EmptyBlockDelayMs = 0,
