@@ -30,9 +30,11 @@ internal sealed class ProcessCluster : IDisposable
     private readonly int[] _clientPorts;
     private readonly int[] _peerPorts;
     private readonly GovChainClient[] _clients;
+    private readonly ProcessClusterOptions _options;
 
-    public ProcessCluster()
+    public ProcessCluster(ProcessClusterOptions? options = null)
     {
+        _options = options ?? new ProcessClusterOptions();
         Root = Directory.CreateTempSubdirectory("govchain-processes-").FullName;
         var cli = LocateCli();
         var ports = FreePorts.Take(Departments.Length * 2);
@@ -77,7 +79,8 @@ internal sealed class ProcessCluster : IDisposable
         {
             var config = Path.Combine(Root, Departments[i], "node.json");
             File.WriteAllText(config, NodeConfiguration(i));
-            Nodes[i] = Own(new NodeProcess(cli, config, Path.Combine(Root, $"{Departments[i]}.log")));
+            var program = _options.Programs.TryGetValue(i, out var other) ? other : cli;
+            Nodes[i] = Own(new NodeProcess(program, config, Path.Combine(Root, $"{Departments[i]}.log")));
             _clients[i] = Own(new GovChainClient(new Uri($"https://127.0.0.1:{_clientPorts[i]}"), new GovChainClientOptions
             {
                 Channel = new RpcChannelOptions { TrustedServerCertificates = [certificates[i]], ConnectTimeout = TimeSpan.FromSeconds(3) },
@@ -207,7 +210,13 @@ internal sealed class ProcessCluster : IDisposable
     }
 
     /// <summary>govchain.dll from the CLI's build output, the same configuration as this test assembly.</summary>
-    private static string LocateCli()
+    private static string LocateCli() => LocateBuildOutput(Path.Combine("tools", "Cli"), "govchain.dll");
+
+    /// <summary>
+    /// <paramref name="assembly"/> from the build output of the project in <paramref name="projectFolder"/>
+    /// (relative to the repository root), the same configuration and framework as this test assembly.
+    /// </summary>
+    public static string LocateBuildOutput(string projectFolder, string assembly)
     {
         var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = baseDirectory.Name;
@@ -216,10 +225,10 @@ internal sealed class ProcessCluster : IDisposable
         {
             if (File.Exists(Path.Combine(dir.FullName, "GovChain.sln")))
             {
-                var cli = Path.Combine(dir.FullName, "tools", "Cli", "bin", configuration, framework, "govchain.dll");
-                return File.Exists(cli)
-                    ? cli
-                    : throw new FileNotFoundException($"The CLI is not built at {cli}; the test project's reference to tools/Cli builds it.", cli);
+                var built = Path.Combine(dir.FullName, projectFolder, "bin", configuration, framework, assembly);
+                return File.Exists(built)
+                    ? built
+                    : throw new FileNotFoundException($"{assembly} is not built at {built}; the test project's reference to {projectFolder} builds it.", built);
             }
         }
 
@@ -238,18 +247,8 @@ internal sealed class ProcessCluster : IDisposable
             ListenAddress = $"127.0.0.1:{_clientPorts[i]}",
             PeerListenAddress = $"127.0.0.1:{_peerPorts[i]}",
             Tls = new { CertificateFile = "tls.crt", KeyFile = "tls.key" },
-            Consensus = new
-            {
-                ProposeMs = 1000,
-                PrevoteMs = 300,
-                PrecommitMs = 300,
-                DeltaMs = 100,
-                RetransmitMs = 200,
-                EmptyBlockDelayMs = 200,
-                SyncPollMs = 200,
-                FreshStartGraceMs = 1000,
-            },
-            Storage = new { SyncWrites = true },
+            Consensus = _options.Consensus,
+            Storage = new { _options.SyncWrites },
         },
         new JsonSerializerOptions { WriteIndented = true });
 
@@ -259,6 +258,45 @@ internal sealed class ProcessCluster : IDisposable
         _owned.Add(disposable);
         return disposable;
     }
+}
+
+/// <summary>What a fault test may vary in a <see cref="ProcessCluster"/>; the defaults are those of the crash tests.</summary>
+internal sealed record ProcessClusterOptions
+{
+    /// <summary>The consensus settings of every node's configuration file.</summary>
+    public ClusterConsensusSettings Consensus { get; init; } = new();
+
+    /// <summary>
+    /// By department index, an assembly started instead of the CLI with the same arguments
+    /// (<c>node run --config FILE</c>): a test-only program such as the Byzantine node.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> Programs { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// Whether each commit is synced to disk. Off only where a test needs many blocks fast: a
+    /// SIGKILL loses nothing the process wrote (the OS still holds it); only a machine crash would.
+    /// </summary>
+    public bool SyncWrites { get; init; } = true;
+}
+
+/// <summary>The "Consensus" section of the nodes' configuration files (names as in NodeOptions).</summary>
+internal sealed record ClusterConsensusSettings
+{
+    public int ProposeMs { get; init; } = 1000;
+
+    public int PrevoteMs { get; init; } = 300;
+
+    public int PrecommitMs { get; init; } = 300;
+
+    public int DeltaMs { get; init; } = 100;
+
+    public int RetransmitMs { get; init; } = 200;
+
+    public int EmptyBlockDelayMs { get; init; } = 200;
+
+    public int SyncPollMs { get; init; } = 200;
+
+    public int FreshStartGraceMs { get; init; } = 1000;
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>
