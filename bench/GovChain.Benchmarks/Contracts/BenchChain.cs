@@ -77,7 +77,7 @@ public sealed class BenchChain : IDisposable
     public BlockContext NextBlock => new(ChainId, Height + 1, 1_700_000_000_000 + ((long)Height * 1000), ByteString.Empty);
 
     /// <summary>Signs and verifies once, with nonces tracked ahead of the committed state.</summary>
-    public VerifiedTransaction Tx(KeyPair signer, GovChain.Contracts.ContractCall call)
+    public VerifiedTransaction Tx(KeyPair signer, ContractCall call)
     {
         var hex = Convert.ToHexStringLower(signer.PublicKey);
         var nonce = _nonces.TryGetValue(hex, out var n) ? n : ContractEngine.NextNonce(State, signer.PublicKey);
