@@ -1,7 +1,4 @@
-using Google.Protobuf;
-using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
-using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Tests.Network;
 using GovChain.Node.Tests.Support;
@@ -17,20 +14,21 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_OfARunningNode_ShowItsPeerRpcAndStorageFigures()
     {
-        var root = Directory.CreateTempSubdirectory("govchain-metrics-test-").FullName;
+        await using var cluster = new TestCluster(2);
         var ports = PeerCluster.ReserveFreePorts(2);
-        using var first = KeyPair.Generate();
-        using var second = KeyPair.Generate();
-        KeyPair[] keys = [first, second];
-        var genesisFile = WriteGenesis(root, keys, ports);
+        var genesisFile = WriteGenesisWithEndpoints(cluster, ports);
         var nodes = new List<GovChainNode>();
         try
         {
-            for (var i = 0; i < keys.Length; i++)
+            for (var i = 0; i < ports.Length; i++)
             {
-                var settings = new GovChainNodeSettings { PeerNetworkFactory = StandardNode.CreatePeerNetwork, ValidatorKey = keys[i], LoggerFactory = TestLogging.Factory };
+                var settings = new GovChainNodeSettings { PeerNetworkFactory = StandardNode.CreatePeerNetwork, ValidatorKey = cluster.ValidatorKeys[i], LoggerFactory = TestLogging.Factory };
                 StandardNode.AddServices(settings);
-                nodes.Add(GovChainNode.Create(Options(root, genesisFile, i, ports[i]), settings));
+                var options = cluster.Options(i);
+                options.GenesisFile = genesisFile;
+                options.ListenAddress = $"127.0.0.1:{ports[i]}";
+                options.MetricsHttp1Port = 0;
+                nodes.Add(GovChainNode.Create(options, settings));
             }
 
             await Task.WhenAll(nodes.Select(n => n.StartAsync()));
@@ -40,7 +38,7 @@ public sealed class MetricsEndpointTests
             using (var channel = new RpcChannel(nodes[0].Address!))
             {
                 var status = await channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest());
-                Assert.Equal("dept-0", status.DepartmentId);
+                Assert.Equal(TestCluster.DepartmentId(0), status.DepartmentId);
             }
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nodes[0].MetricsHttp1Port}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -67,8 +65,6 @@ public sealed class MetricsEndpointTests
             {
                 await node.DisposeAsync();
             }
-
-            Directory.Delete(root, recursive: true);
         }
     }
 
@@ -103,48 +99,17 @@ public sealed class MetricsEndpointTests
         return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string WriteGenesis(string root, KeyPair[] keys, int[] ports)
+    /// <summary>The cluster's genesis with each department's peer endpoint: the nodes dial each other over real gRPC.</summary>
+    private static string WriteGenesisWithEndpoints(TestCluster cluster, int[] ports)
     {
-        var genesis = new Genesis
+        var genesis = cluster.Genesis.Proto.Clone();
+        for (var i = 0; i < ports.Length; i++)
         {
-            ChainId = "govchain-metrics-test",
-            GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000,
-        };
-        for (var i = 0; i < keys.Length; i++)
-        {
-            genesis.Departments.Add(new Department
-            {
-                Id = $"dept-{i}",
-                Name = $"Department {i}",
-                ValidatorKey = ByteString.CopyFrom(keys[i].PublicKey),
-                VotingPower = 10,
-                Endpoint = $"127.0.0.1:{ports[i]}",
-            });
+            genesis.Departments[i].Endpoint = $"127.0.0.1:{ports[i]}";
         }
 
-        var file = Path.Combine(root, "genesis.json");
+        var file = Path.Combine(cluster.Root, "genesis-with-endpoints.json");
         File.WriteAllText(file, GenesisDocument.FromProto(genesis).ToJson());
         return file;
     }
-
-    private static NodeOptions Options(string root, string genesisFile, int i, int port) => new()
-    {
-        DataDirectory = Path.Combine(root, $"dept-{i}"),
-        DepartmentId = $"dept-{i}",
-        GenesisFile = genesisFile,
-        ListenAddress = $"127.0.0.1:{port}",
-        MetricsHttp1Port = 0,
-        Consensus = new ConsensusTimeoutOptions
-        {
-            ProposeMs = 1000,
-            PrevoteMs = 300,
-            PrecommitMs = 300,
-            DeltaMs = 100,
-            RetransmitMs = 200,
-            EmptyBlockDelayMs = 10,
-            SyncPollMs = 200,
-            FreshStartGraceMs = 2000,
-        },
-        Storage = new StorageSettings { SyncWrites = false },
-    };
 }

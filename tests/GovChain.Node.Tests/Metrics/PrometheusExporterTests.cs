@@ -57,18 +57,16 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_IncludesComponentMeters_ButNotOtherProjectsOrOtherNodes()
     {
-        using var metrics = new NodeMetrics();
         using var otherNode = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
         using var foreign = new Meter("Vendor.Library");
-        using var exporter = new PrometheusExporter(metrics.Meter);
-        var name = component.Name.ToLowerInvariant().Replace('.', '_');
-        component.CreateCounter<long>(component.Name.ToLowerInvariant() + ".dropped", description: "Dropped, by reason.")
+        using var scope = new Scope();
+        var name = scope.Component.Name.ToLowerInvariant().Replace('.', '_');
+        scope.Component.CreateCounter<long>(scope.Component.Name.ToLowerInvariant() + ".dropped", description: "Dropped, by reason.")
             .Add(2, new KeyValuePair<string, object?>("reason", "queue_full"));
         foreign.CreateCounter<long>("vendor.calls").Add(1);
         otherNode.BlocksCommitted.Add(9);
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         Assert.Contains($"# HELP {name}_dropped_total Dropped, by reason.\n# TYPE {name}_dropped_total counter\n{name}_dropped_total{{reason=\"queue_full\"}} 2\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("vendor_calls", text, StringComparison.Ordinal);
@@ -79,13 +77,11 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_WithoutComponentMeters_ShowsOnlyTheNodesOwn()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter, includeComponentMeters: false);
-        component.CreateCounter<long>("govchain.test.only_component").Add(1);
-        metrics.BlocksCommitted.Add(1);
+        using var scope = new Scope(includeComponentMeters: false);
+        scope.Component.CreateCounter<long>("govchain.test.only_component").Add(1);
+        scope.Node.BlocksCommitted.Add(1);
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         Assert.DoesNotContain("only_component", text, StringComparison.Ordinal);
         Assert.Contains("govchain_blocks_committed_total 1\n", text, StringComparison.Ordinal);
@@ -94,15 +90,13 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_MillisecondHistogram_IsExportedInSecondsWithDurationBuckets()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter);
-        var writes = component.CreateHistogram<double>("govchain.test.write.duration", "ms");
+        using var scope = new Scope();
+        var writes = scope.Component.CreateHistogram<double>("govchain.test.write.duration", "ms");
         writes.Record(0.3);
         writes.Record(4);
         writes.Record(20_000);
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         Assert.Contains("# TYPE govchain_test_write_duration_seconds histogram\n", text, StringComparison.Ordinal);
         Assert.Contains("govchain_test_write_duration_seconds_bucket{le=\"0.00025\"} 0\n", text, StringComparison.Ordinal);
@@ -119,13 +113,11 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_CountHistogramAndByteCounter_UseDecadesAndTheBytesSuffix()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter);
-        component.CreateHistogram<long>("govchain.test.steps").Record(250);
-        component.CreateCounter<long>("govchain.test.appended", "By").Add(4096);
+        using var scope = new Scope();
+        scope.Component.CreateHistogram<long>("govchain.test.steps").Record(250);
+        scope.Component.CreateCounter<long>("govchain.test.appended", "By").Add(4096);
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         Assert.Contains("govchain_test_steps_bucket{le=\"100\"} 0\ngovchain_test_steps_bucket{le=\"1000\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE govchain_test_appended_bytes_total counter\ngovchain_test_appended_bytes_total 4096\n", text, StringComparison.Ordinal);
@@ -134,28 +126,24 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_ObservableCounter_ReportsTheObservedTotalOnEveryScrape()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter);
+        using var scope = new Scope();
         long total = 5;
-        component.CreateObservableCounter("govchain.test.observed", () => total);
+        scope.Component.CreateObservableCounter("govchain.test.observed", () => total);
 
-        Assert.Contains("govchain_test_observed_total 5\n", exporter.Render(), StringComparison.Ordinal);
+        Assert.Contains("govchain_test_observed_total 5\n", scope.Exporter.Render(), StringComparison.Ordinal);
         total = 8;
-        Assert.Contains("govchain_test_observed_total 8\n", exporter.Render(), StringComparison.Ordinal);
+        Assert.Contains("govchain_test_observed_total 8\n", scope.Exporter.Render(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Render_FamiliesWhoseNamesPrefixEachOther_EachHaveOneTypeLine()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter);
-        component.CreateUpDownCounter<long>("govchain.test.queue").Add(3, new KeyValuePair<string, object?>("peer", "a"));
-        component.CreateUpDownCounter<long>("govchain.test.queue.bytes").Add(7);
-        component.CreateUpDownCounter<long>("govchain.test.queue").Add(-1, new KeyValuePair<string, object?>("peer", "a"));
+        using var scope = new Scope();
+        scope.Component.CreateUpDownCounter<long>("govchain.test.queue").Add(3, new KeyValuePair<string, object?>("peer", "a"));
+        scope.Component.CreateUpDownCounter<long>("govchain.test.queue.bytes").Add(7);
+        scope.Component.CreateUpDownCounter<long>("govchain.test.queue").Add(-1, new KeyValuePair<string, object?>("peer", "a"));
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         PrometheusText.AssertWellFormed(text);
         Assert.Contains("# TYPE govchain_test_queue gauge\ngovchain_test_queue{peer=\"a\"} 2\n", text, StringComparison.Ordinal);
@@ -164,16 +152,14 @@ public class PrometheusExporterTests
     [Fact]
     public void Render_BeyondMaxSeries_DropsNewSeriesAndCountsThem()
     {
-        using var metrics = new NodeMetrics();
-        using var component = new Meter(UniqueComponentName());
-        using var exporter = new PrometheusExporter(metrics.Meter);
-        var counter = component.CreateCounter<long>("govchain.test.by_id");
+        using var scope = new Scope();
+        var counter = scope.Component.CreateCounter<long>("govchain.test.by_id");
         for (var i = 0; i < PrometheusExporter.MaxSeries + 10; i++)
         {
             counter.Add(1, new KeyValuePair<string, object?>("id", i));
         }
 
-        var text = exporter.Render();
+        var text = scope.Exporter.Render();
 
         var series = text.Split('\n').Count(l => l.StartsWith("govchain_test_by_id_total{", StringComparison.Ordinal));
         Assert.True(series <= PrometheusExporter.MaxSeries, $"{series} series kept");
@@ -181,6 +167,25 @@ public class PrometheusExporterTests
         PrometheusText.AssertWellFormed(text);
     }
 
-    /// <summary>Component meters are process-wide: a name of its own keeps each test's figures apart.</summary>
-    private static string UniqueComponentName() => "GovChain.Test" + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>
+    /// A node meter, a component meter and the exporter over them. Component meters are
+    /// process-wide: a name of its own keeps each test's figures apart.
+    /// </summary>
+    private sealed class Scope : IDisposable
+    {
+        public Scope(bool includeComponentMeters = true) => Exporter = new PrometheusExporter(Node.Meter, includeComponentMeters);
+
+        public NodeMetrics Node { get; } = new();
+
+        public Meter Component { get; } = new("GovChain.Test" + Guid.NewGuid().ToString("N")[..8]);
+
+        public PrometheusExporter Exporter { get; }
+
+        public void Dispose()
+        {
+            Exporter.Dispose();
+            Component.Dispose();
+            Node.Dispose();
+        }
+    }
 }
