@@ -44,7 +44,7 @@ public sealed class BenchChain : IDisposable
         Registrar = Key(2);
         var genesis = new Genesis { ChainId = ChainId };
         genesis.Departments.Add(new Department { Id = "lands", ValidatorKey = ByteString.CopyFrom(Key(3).PublicKey), VotingPower = 1 });
-        genesis.Roles.Add(new RoleGrant { Role = GovChain.Contracts.Roles.DepartmentAdmin, Holder = ByteString.CopyFrom(Admin.PublicKey), DepartmentId = "lands" });
+        genesis.Roles.Add(new RoleGrant { Role = GovChain.Roles.DepartmentAdmin, Holder = ByteString.CopyFrom(Admin.PublicKey), DepartmentId = "lands" });
         foreach (var role in registrarRoles)
         {
             genesis.Roles.Add(new RoleGrant { Role = role, Holder = ByteString.CopyFrom(Registrar.PublicKey), DepartmentId = "lands" });
