@@ -44,7 +44,7 @@ public sealed class BenchChain : IDisposable
         Registrar = Key(2);
         var genesis = new Genesis { ChainId = ChainId };
         genesis.Departments.Add(new Department { Id = "lands", ValidatorKey = ByteString.CopyFrom(Key(3).PublicKey), VotingPower = 1 });
-        genesis.Roles.Add(new RoleGrant { Role = GovChain.Contracts.Roles.DepartmentAdmin, Holder = ByteString.CopyFrom(Admin.PublicKey), DepartmentId = "lands" });
+        genesis.Roles.Add(new RoleGrant { Role = GovChain.Roles.DepartmentAdmin, Holder = ByteString.CopyFrom(Admin.PublicKey), DepartmentId = "lands" });
         foreach (var role in registrarRoles)
         {
             genesis.Roles.Add(new RoleGrant { Role = role, Holder = ByteString.CopyFrom(Registrar.PublicKey), DepartmentId = "lands" });
@@ -77,7 +77,7 @@ public sealed class BenchChain : IDisposable
     public BlockContext NextBlock => new(ChainId, Height + 1, 1_700_000_000_000 + ((long)Height * 1000), ByteString.Empty);
 
     /// <summary>Signs and verifies once, with nonces tracked ahead of the committed state.</summary>
-    public VerifiedTransaction Tx(KeyPair signer, GovChain.Contracts.ContractCall call)
+    public VerifiedTransaction Tx(KeyPair signer, ContractCall call)
     {
         var hex = Convert.ToHexStringLower(signer.PublicKey);
         var nonce = _nonces.TryGetValue(hex, out var n) ? n : ContractEngine.NextNonce(State, signer.PublicKey);

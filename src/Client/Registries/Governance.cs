@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using GovChain.Protocol;
 using GovChain.Protocol.Registry;
 using GovChain.Protocol.SystemContract;
@@ -8,70 +7,54 @@ namespace GovChain.Client.Registries;
 /// <summary>
 /// The <c>system</c> contract: departments, validators, roles and registry types, changed by a
 /// department admin's proposal and executed once more than 2/3 of the departments approve.
+/// The SDK's names for the one set of builders the engine uses too (<see cref="SystemCalls"/>).
 /// </summary>
 public static class Governance
 {
-    public const string Contract = "system";
+    public const string Contract = ContractNames.System;
 
     public static class Methods
     {
-        public const string Propose = "propose";
-        public const string Approve = "approve";
-        public const string GetDepartment = "get_department";
-        public const string ListDepartments = "list_departments";
-        public const string GetRoleHolders = "get_role_holders";
-        public const string HasRole = "has_role";
-        public const string GetProposal = "get_proposal";
-        public const string GetValidators = "get_validators";
+        public const string Propose = SystemMethods.Propose;
+        public const string Approve = SystemMethods.Approve;
+        public const string GetDepartment = SystemMethods.GetDepartment;
+        public const string ListDepartments = SystemMethods.ListDepartments;
+        public const string GetRoleHolders = SystemMethods.GetRoleHolders;
+        public const string HasRole = SystemMethods.HasRole;
+        public const string GetProposal = SystemMethods.GetProposal;
+        public const string GetValidators = SystemMethods.GetValidators;
     }
 
-    /// <summary>Signed by an admin of <paramref name="departmentId"/>.</summary>
+    /// <inheritdoc cref="SystemCalls.Propose"/>
     public static ContractCall Propose(string departmentId, GovernanceAction action, string summary = "", ulong expiresAfterBlocks = 0) =>
-        new(Contract, Methods.Propose, new ProposeArgs { DepartmentId = departmentId, Action = action, Summary = summary, ExpiresAfterBlocks = expiresAfterBlocks });
+        SystemCalls.Propose(departmentId, action, summary, expiresAfterBlocks);
 
-    public static ContractCall Approve(ulong proposalId, string departmentId) =>
-        new(Contract, Methods.Approve, new ApproveArgs { ProposalId = proposalId, DepartmentId = departmentId });
+    /// <inheritdoc cref="SystemCalls.Approve"/>
+    public static ContractCall Approve(ulong proposalId, string departmentId) => SystemCalls.Approve(proposalId, departmentId);
 
-    public static GovernanceAction AddDepartment(Department department, params IEnumerable<byte[]> admins)
-    {
-        var add = new AddDepartment { Department = department };
-        add.Admins.AddRange(admins.Select(ByteString.CopyFrom));
-        return new GovernanceAction { AddDepartment = add };
-    }
+    public static GovernanceAction AddDepartment(Department department, params IEnumerable<byte[]> admins) => SystemCalls.AddDepartment(department, admins);
 
-    public static GovernanceAction RemoveDepartment(string departmentId) =>
-        new() { RemoveDepartment = new RemoveDepartment { DepartmentId = departmentId } };
+    public static GovernanceAction RemoveDepartment(string departmentId) => SystemCalls.RemoveDepartment(departmentId);
 
-    public static GovernanceAction SetVotingPower(string departmentId, ulong votingPower) =>
-        new() { SetVotingPower = new SetVotingPower { DepartmentId = departmentId, VotingPower = votingPower } };
+    public static GovernanceAction SetVotingPower(string departmentId, ulong votingPower) => SystemCalls.SetVotingPower(departmentId, votingPower);
 
-    public static GovernanceAction SetValidatorKey(string departmentId, ReadOnlySpan<byte> validatorKey) =>
-        new() { SetValidatorKey = new SetValidatorKey { DepartmentId = departmentId, ValidatorKey = ByteString.CopyFrom(validatorKey) } };
+    public static GovernanceAction SetValidatorKey(string departmentId, ReadOnlySpan<byte> validatorKey) => SystemCalls.SetValidatorKey(departmentId, validatorKey);
 
-    public static GovernanceAction GrantRole(string role, ReadOnlySpan<byte> holder, string departmentId) =>
-        new() { GrantRole = new GrantRole { Grant = new RoleGrant { Role = role, Holder = ByteString.CopyFrom(holder), DepartmentId = departmentId } } };
+    public static GovernanceAction GrantRole(string role, ReadOnlySpan<byte> holder, string departmentId) => SystemCalls.GrantRole(role, holder, departmentId);
 
-    public static GovernanceAction RevokeRole(string role, ReadOnlySpan<byte> holder) =>
-        new() { RevokeRole = new RevokeRole { Role = role, Holder = ByteString.CopyFrom(holder) } };
+    public static GovernanceAction RevokeRole(string role, ReadOnlySpan<byte> holder) => SystemCalls.RevokeRole(role, holder);
 
-    public static GovernanceAction DeployRegistryType(RegistryTypeDefinition definition) =>
-        new() { DeployRegistryType = new DeployRegistryType { Definition = definition } };
+    public static GovernanceAction DeployRegistryType(RegistryTypeDefinition definition) => SystemCalls.DeployRegistryType(definition);
 
-    public static ContractQuery<Department> GetDepartment(string departmentId) =>
-        new(Contract, Methods.GetDepartment, new GetDepartmentArgs { DepartmentId = departmentId }, Department.Parser);
+    public static ContractQuery<Department> GetDepartment(string departmentId) => SystemCalls.GetDepartment(departmentId);
 
-    public static ContractQuery<DepartmentListing> ListDepartments() =>
-        new(Contract, Methods.ListDepartments, new ListDepartmentsArgs(), DepartmentListing.Parser);
+    public static ContractQuery<DepartmentListing> ListDepartments() => SystemCalls.ListDepartments();
 
-    public static ContractQuery<RoleHolders> GetRoleHolders(string role) =>
-        new(Contract, Methods.GetRoleHolders, new GetRoleHoldersArgs { Role = role }, RoleHolders.Parser);
+    public static ContractQuery<RoleHolders> GetRoleHolders(string role) => SystemCalls.GetRoleHolders(role);
 
-    public static ContractQuery<RoleCheck> HasRole(string role, ReadOnlySpan<byte> holder) =>
-        new(Contract, Methods.HasRole, new HasRoleArgs { Role = role, Holder = ByteString.CopyFrom(holder) }, RoleCheck.Parser);
+    public static ContractQuery<RoleCheck> HasRole(string role, ReadOnlySpan<byte> holder) => SystemCalls.HasRole(role, holder);
 
-    public static ContractQuery<GovernanceProposal> GetProposal(ulong proposalId) =>
-        new(Contract, Methods.GetProposal, new GetProposalArgs { ProposalId = proposalId }, GovernanceProposal.Parser);
+    public static ContractQuery<GovernanceProposal> GetProposal(ulong proposalId) => SystemCalls.GetProposal(proposalId);
 
-    public static ContractQuery<ValidatorSet> GetValidators() =>
-        new(Contract, Methods.GetValidators, new GetValidatorsArgs(), ValidatorSet.Parser);
+    public static ContractQuery<ValidatorSet> GetValidators() => SystemCalls.GetValidators();
 }

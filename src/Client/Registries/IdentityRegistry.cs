@@ -1,63 +1,46 @@
-using Google.Protobuf;
 using GovChain.Protocol.Identity;
 
 namespace GovChain.Client.Registries;
 
-/// <summary>The <c>identity</c> registry: identities (hash of off-chain data) and verifiable credentials with revocation.</summary>
+/// <summary>
+/// The <c>identity</c> registry: identities (hash of off-chain data) and verifiable credentials with revocation.
+/// The SDK's names for the one set of builders the engine uses too (<see cref="IdentityCalls"/>).
+/// </summary>
 public static class IdentityRegistry
 {
-    public const string Contract = "identity";
+    public const string Contract = ContractNames.Identity;
 
     public static class Methods
     {
-        public const string Register = "register";
-        public const string Update = "update";
-        public const string IssueCredential = "issue_credential";
-        public const string RevokeCredential = "revoke_credential";
-        public const string GetIdentity = "get_identity";
-        public const string GetCredential = "get_credential";
-        public const string VerifyCredential = "verify_credential";
-        public const string ListCredentials = "list_credentials";
+        public const string Register = IdentityMethods.Register;
+        public const string Update = IdentityMethods.Update;
+        public const string IssueCredential = IdentityMethods.IssueCredential;
+        public const string RevokeCredential = IdentityMethods.RevokeCredential;
+        public const string GetIdentity = IdentityMethods.GetIdentity;
+        public const string GetCredential = IdentityMethods.GetCredential;
+        public const string VerifyCredential = IdentityMethods.VerifyCredential;
+        public const string ListCredentials = IdentityMethods.ListCredentials;
     }
 
-    /// <summary>The signer registers its own key with the hash of its off-chain personal data.</summary>
-    public static ContractCall Register(ReadOnlySpan<byte> dataHash) =>
-        new(Contract, Methods.Register, new RegisterIdentityArgs { DataHash = ByteString.CopyFrom(dataHash) });
+    /// <inheritdoc cref="IdentityCalls.Register"/>
+    public static ContractCall Register(ReadOnlySpan<byte> dataHash) => IdentityCalls.Register(dataHash);
 
-    public static ContractCall Update(ReadOnlySpan<byte> dataHash) =>
-        new(Contract, Methods.Update, new UpdateIdentityArgs { DataHash = ByteString.CopyFrom(dataHash) });
+    public static ContractCall Update(ReadOnlySpan<byte> dataHash) => IdentityCalls.Update(dataHash);
 
-    /// <summary>Signed by an identity issuer (a university registrar, a licensing office).</summary>
+    /// <inheritdoc cref="IdentityCalls.IssueCredential"/>
     public static ContractCall IssueCredential(
         string credentialId, string kind, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> claimsHash, ulong validFromHeight = 0, ulong validUntilHeight = 0) =>
-        new(Contract, Methods.IssueCredential, new IssueCredentialArgs
-        {
-            CredentialId = credentialId,
-            Kind = kind,
-            Subject = ByteString.CopyFrom(subject),
-            ClaimsHash = ByteString.CopyFrom(claimsHash),
-            ValidFromHeight = validFromHeight,
-            ValidUntilHeight = validUntilHeight,
-        });
+        IdentityCalls.IssueCredential(credentialId, kind, subject, claimsHash, validFromHeight, validUntilHeight);
 
-    public static ContractCall RevokeCredential(string credentialId, string reason) =>
-        new(Contract, Methods.RevokeCredential, new RevokeCredentialArgs { CredentialId = credentialId, Reason = reason });
+    public static ContractCall RevokeCredential(string credentialId, string reason) => IdentityCalls.RevokeCredential(credentialId, reason);
 
-    public static ContractQuery<IdentityRecord> GetIdentity(ReadOnlySpan<byte> publicKey) =>
-        new(Contract, Methods.GetIdentity, new GetIdentityArgs { PublicKey = ByteString.CopyFrom(publicKey) }, IdentityRecord.Parser);
+    public static ContractQuery<IdentityRecord> GetIdentity(ReadOnlySpan<byte> publicKey) => IdentityCalls.GetIdentity(publicKey);
 
-    public static ContractQuery<CredentialRecord> GetCredential(string credentialId) =>
-        new(Contract, Methods.GetCredential, new GetCredentialArgs { CredentialId = credentialId }, CredentialRecord.Parser);
+    public static ContractQuery<CredentialRecord> GetCredential(string credentialId) => IdentityCalls.GetCredential(credentialId);
 
-    /// <summary>Judged at <paramref name="atHeight"/>; the claims hash, when given, must match too.</summary>
+    /// <inheritdoc cref="IdentityCalls.VerifyCredential"/>
     public static ContractQuery<CredentialVerification> VerifyCredential(string credentialId, ulong atHeight, ReadOnlySpan<byte> expectedClaimsHash = default) =>
-        new(Contract, Methods.VerifyCredential, new VerifyCredentialArgs
-        {
-            CredentialId = credentialId,
-            AtHeight = atHeight,
-            ExpectedClaimsHash = ByteString.CopyFrom(expectedClaimsHash),
-        }, CredentialVerification.Parser);
+        IdentityCalls.VerifyCredential(credentialId, atHeight, expectedClaimsHash);
 
-    public static ContractQuery<CredentialIndex> ListCredentials(ReadOnlySpan<byte> subject) =>
-        new(Contract, Methods.ListCredentials, new ListCredentialsArgs { Subject = ByteString.CopyFrom(subject) }, CredentialIndex.Parser);
+    public static ContractQuery<CredentialIndex> ListCredentials(ReadOnlySpan<byte> subject) => IdentityCalls.ListCredentials(subject);
 }

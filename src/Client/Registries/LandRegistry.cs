@@ -1,62 +1,49 @@
-using Google.Protobuf;
 using GovChain.Protocol.Land;
 
 namespace GovChain.Client.Registries;
 
-/// <summary>The <c>land</c> registry: parcels, transfers (offer, accept, registrar's approval), liens, history.</summary>
+/// <summary>
+/// The <c>land</c> registry: parcels, transfers (offer, accept, registrar's approval), liens, history.
+/// The SDK's names for the one set of builders the engine uses too (<see cref="LandCalls"/>).
+/// </summary>
 public static class LandRegistry
 {
-    public const string Contract = "land";
+    public const string Contract = ContractNames.Land;
 
     public static class Methods
     {
-        public const string RegisterParcel = "register_parcel";
-        public const string OfferTransfer = "offer_transfer";
-        public const string AcceptTransfer = "accept_transfer";
-        public const string ApproveTransfer = "approve_transfer";
-        public const string CancelTransfer = "cancel_transfer";
-        public const string RegisterLien = "register_lien";
-        public const string ReleaseLien = "release_lien";
-        public const string GetParcel = "get_parcel";
-        public const string GetHistory = "get_history";
+        public const string RegisterParcel = LandMethods.RegisterParcel;
+        public const string OfferTransfer = LandMethods.OfferTransfer;
+        public const string AcceptTransfer = LandMethods.AcceptTransfer;
+        public const string ApproveTransfer = LandMethods.ApproveTransfer;
+        public const string CancelTransfer = LandMethods.CancelTransfer;
+        public const string RegisterLien = LandMethods.RegisterLien;
+        public const string ReleaseLien = LandMethods.ReleaseLien;
+        public const string GetParcel = LandMethods.GetParcel;
+        public const string GetHistory = LandMethods.GetHistory;
     }
 
-    /// <summary>Signed by a land registrar.</summary>
+    /// <inheritdoc cref="LandCalls.RegisterParcel"/>
     public static ContractCall RegisterParcel(string parcelId, ReadOnlySpan<byte> owner, ReadOnlySpan<byte> descriptionHash, ulong areaM2, string location = "") =>
-        new(Contract, Methods.RegisterParcel, new RegisterParcelArgs
-        {
-            ParcelId = parcelId,
-            Owner = ByteString.CopyFrom(owner),
-            DescriptionHash = ByteString.CopyFrom(descriptionHash),
-            AreaM2 = areaM2,
-            Location = location,
-        });
+        LandCalls.RegisterParcel(parcelId, owner, descriptionHash, areaM2, location);
 
-    /// <summary>Signed by the owner.</summary>
-    public static ContractCall OfferTransfer(string parcelId, ReadOnlySpan<byte> buyer, ulong price) =>
-        new(Contract, Methods.OfferTransfer, new OfferTransferArgs { ParcelId = parcelId, Buyer = ByteString.CopyFrom(buyer), Price = price });
+    /// <inheritdoc cref="LandCalls.OfferTransfer"/>
+    public static ContractCall OfferTransfer(string parcelId, ReadOnlySpan<byte> buyer, ulong price) => LandCalls.OfferTransfer(parcelId, buyer, price);
 
-    /// <summary>Signed by the buyer.</summary>
-    public static ContractCall AcceptTransfer(string parcelId) =>
-        new(Contract, Methods.AcceptTransfer, new AcceptTransferArgs { ParcelId = parcelId });
+    /// <inheritdoc cref="LandCalls.AcceptTransfer"/>
+    public static ContractCall AcceptTransfer(string parcelId) => LandCalls.AcceptTransfer(parcelId);
 
-    /// <summary>Signed by a land registrar; completes the transfer.</summary>
-    public static ContractCall ApproveTransfer(string parcelId) =>
-        new(Contract, Methods.ApproveTransfer, new ApproveTransferArgs { ParcelId = parcelId });
+    /// <inheritdoc cref="LandCalls.ApproveTransfer"/>
+    public static ContractCall ApproveTransfer(string parcelId) => LandCalls.ApproveTransfer(parcelId);
 
-    public static ContractCall CancelTransfer(string parcelId) =>
-        new(Contract, Methods.CancelTransfer, new CancelTransferArgs { ParcelId = parcelId });
+    public static ContractCall CancelTransfer(string parcelId) => LandCalls.CancelTransfer(parcelId);
 
-    /// <summary>Signed by a bank holding the land.bank role.</summary>
-    public static ContractCall RegisterLien(string parcelId, string lienId, ulong amount) =>
-        new(Contract, Methods.RegisterLien, new RegisterLienArgs { ParcelId = parcelId, LienId = lienId, Amount = amount });
+    /// <inheritdoc cref="LandCalls.RegisterLien"/>
+    public static ContractCall RegisterLien(string parcelId, string lienId, ulong amount) => LandCalls.RegisterLien(parcelId, lienId, amount);
 
-    public static ContractCall ReleaseLien(string parcelId, string lienId) =>
-        new(Contract, Methods.ReleaseLien, new ReleaseLienArgs { ParcelId = parcelId, LienId = lienId });
+    public static ContractCall ReleaseLien(string parcelId, string lienId) => LandCalls.ReleaseLien(parcelId, lienId);
 
-    public static ContractQuery<Parcel> GetParcel(string parcelId) =>
-        new(Contract, Methods.GetParcel, new GetParcelArgs { ParcelId = parcelId }, Parcel.Parser);
+    public static ContractQuery<Parcel> GetParcel(string parcelId) => LandCalls.GetParcel(parcelId);
 
-    public static ContractQuery<ParcelHistoryPage> GetHistory(string parcelId, ulong start = 0, uint limit = 0) =>
-        new(Contract, Methods.GetHistory, new GetParcelHistoryArgs { ParcelId = parcelId, Start = start, Limit = limit }, ParcelHistoryPage.Parser);
+    public static ContractQuery<ParcelHistoryPage> GetHistory(string parcelId, ulong start = 0, uint limit = 0) => LandCalls.GetHistory(parcelId, start, limit);
 }

@@ -1,75 +1,52 @@
-using Google.Protobuf;
 using GovChain.Protocol.Procurement;
 
 namespace GovChain.Client.Registries;
 
-/// <summary>The <c>procurement</c> registry: tenders, sealed bids and their reveal, award, milestone payments.</summary>
+/// <summary>
+/// The <c>procurement</c> registry: tenders, sealed bids and their reveal, award, milestone payments.
+/// The SDK's names for the one set of builders the engine uses too (<see cref="ProcurementCalls"/>).
+/// </summary>
 public static class ProcurementRegistry
 {
-    public const string Contract = "procurement";
+    public const string Contract = ContractNames.Procurement;
 
     public static class Methods
     {
-        public const string PublishTender = "publish_tender";
-        public const string SubmitBid = "submit_bid";
-        public const string RevealBid = "reveal_bid";
-        public const string AwardTender = "award_tender";
-        public const string CancelTender = "cancel_tender";
-        public const string ApproveMilestone = "approve_milestone";
-        public const string GetTender = "get_tender";
-        public const string GetBid = "get_bid";
+        public const string PublishTender = ProcurementMethods.PublishTender;
+        public const string SubmitBid = ProcurementMethods.SubmitBid;
+        public const string RevealBid = ProcurementMethods.RevealBid;
+        public const string AwardTender = ProcurementMethods.AwardTender;
+        public const string CancelTender = ProcurementMethods.CancelTender;
+        public const string ApproveMilestone = ProcurementMethods.ApproveMilestone;
+        public const string GetTender = ProcurementMethods.GetTender;
+        public const string GetBid = ProcurementMethods.GetBid;
     }
 
-    /// <summary>Signed by a procurement officer.</summary>
+    /// <inheritdoc cref="ProcurementCalls.PublishTender"/>
     public static ContractCall PublishTender(
         string tenderId, string title, ReadOnlySpan<byte> documentHash, ulong bidDeadlineHeight, ulong revealDeadlineHeight,
-        params IEnumerable<TenderMilestoneSpec> milestones)
-    {
-        var args = new PublishTenderArgs
-        {
-            TenderId = tenderId,
-            Title = title,
-            DocumentHash = ByteString.CopyFrom(documentHash),
-            BidDeadlineHeight = bidDeadlineHeight,
-            RevealDeadlineHeight = revealDeadlineHeight,
-        };
-        args.Milestones.AddRange(milestones);
-        return new ContractCall(Contract, Methods.PublishTender, args);
-    }
+        params IEnumerable<TenderMilestoneSpec> milestones) =>
+        ProcurementCalls.PublishTender(tenderId, title, documentHash, bidDeadlineHeight, revealDeadlineHeight, milestones);
 
-    /// <summary>A milestone paying <paramref name="shareBasisPoints"/>/10000 of the award on approval.</summary>
-    public static TenderMilestoneSpec Milestone(string description, uint shareBasisPoints) =>
-        new() { Description = description, ShareBasisPoints = shareBasisPoints };
+    /// <inheritdoc cref="ProcurementCalls.Milestone"/>
+    public static TenderMilestoneSpec Milestone(string description, uint shareBasisPoints) => ProcurementCalls.Milestone(description, shareBasisPoints);
 
-    /// <summary>Seals a bid by <paramref name="bidder"/> (the signer): keep <paramref name="salt"/> secret until the reveal.</summary>
+    /// <inheritdoc cref="ProcurementCalls.SubmitBid"/>
     public static ContractCall SubmitBid(string tenderId, ReadOnlySpan<byte> bidder, ulong amount, ReadOnlySpan<byte> salt) =>
-        new(Contract, Methods.SubmitBid, new SubmitBidArgs
-        {
-            TenderId = tenderId,
-            Commitment = ByteString.CopyFrom(BidCommitment.Compute(tenderId, bidder, amount, salt)),
-        });
+        ProcurementCalls.SubmitBid(tenderId, bidder, amount, salt);
 
-    public static ContractCall RevealBid(string tenderId, ulong amount, ReadOnlySpan<byte> salt) =>
-        new(Contract, Methods.RevealBid, new RevealBidArgs { TenderId = tenderId, Amount = amount, Salt = ByteString.CopyFrom(salt) });
+    public static ContractCall RevealBid(string tenderId, ulong amount, ReadOnlySpan<byte> salt) => ProcurementCalls.RevealBid(tenderId, amount, salt);
 
-    public static ContractCall AwardTender(string tenderId) =>
-        new(Contract, Methods.AwardTender, new AwardTenderArgs { TenderId = tenderId });
+    /// <inheritdoc cref="ProcurementCalls.AwardTender"/>
+    public static ContractCall AwardTender(string tenderId) => ProcurementCalls.AwardTender(tenderId);
 
-    public static ContractCall CancelTender(string tenderId, string reason) =>
-        new(Contract, Methods.CancelTender, new CancelTenderArgs { TenderId = tenderId, Reason = reason });
+    public static ContractCall CancelTender(string tenderId, string reason) => ProcurementCalls.CancelTender(tenderId, reason);
 
-    /// <summary>Signed by a procurement inspector; releases the milestone's payment.</summary>
+    /// <inheritdoc cref="ProcurementCalls.ApproveMilestone"/>
     public static ContractCall ApproveMilestone(string tenderId, uint milestoneIndex, ReadOnlySpan<byte> reportHash) =>
-        new(Contract, Methods.ApproveMilestone, new ApproveMilestoneArgs
-        {
-            TenderId = tenderId,
-            MilestoneIndex = milestoneIndex,
-            ReportHash = ByteString.CopyFrom(reportHash),
-        });
+        ProcurementCalls.ApproveMilestone(tenderId, milestoneIndex, reportHash);
 
-    public static ContractQuery<Tender> GetTender(string tenderId) =>
-        new(Contract, Methods.GetTender, new GetTenderArgs { TenderId = tenderId }, Tender.Parser);
+    public static ContractQuery<Tender> GetTender(string tenderId) => ProcurementCalls.GetTender(tenderId);
 
-    public static ContractQuery<SealedBid> GetBid(string tenderId, ReadOnlySpan<byte> bidder) =>
-        new(Contract, Methods.GetBid, new GetBidArgs { TenderId = tenderId, Bidder = ByteString.CopyFrom(bidder) }, SealedBid.Parser);
+    public static ContractQuery<SealedBid> GetBid(string tenderId, ReadOnlySpan<byte> bidder) => ProcurementCalls.GetBid(tenderId, bidder);
 }

@@ -9,9 +9,7 @@ namespace GovChain.Contracts.Engine;
 /// </summary>
 internal static class Nonces
 {
-    private const string Prefix = "nonce/";
-
-    public static byte[] Key(ReadOnlySpan<byte> sender) => StateKeys.Of(Prefix, Hex.Encode(sender));
+    public static byte[] Key(ReadOnlySpan<byte> sender) => RecordKeys.Nonce(sender);
 
     public static ulong Next(IStateReader state, ReadOnlySpan<byte> sender) => NextAt(state, Key(sender), sender);
 

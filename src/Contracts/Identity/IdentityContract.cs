@@ -17,11 +17,11 @@ internal sealed class IdentityContract : Contract
 
     public override string Name => ContractNames.Identity;
 
-    public static byte[] IdentityKey(ByteString key) => StateKeys.Of("identity/id/", key);
+    public static byte[] IdentityKey(ByteString key) => RecordKeys.Identity(key.Span);
 
-    public static byte[] CredentialKey(string id) => StateKeys.Of("identity/cred/", id);
+    public static byte[] CredentialKey(string id) => RecordKeys.Credential(id);
 
-    public static byte[] SubjectKey(ByteString key) => StateKeys.Of("identity/subject/", key);
+    public static byte[] SubjectKey(ByteString key) => RecordKeys.CredentialsOf(key.Span);
 
     public override ByteString Execute(CallContext ctx, string method, ByteString args)
     {

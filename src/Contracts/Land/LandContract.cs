@@ -18,9 +18,9 @@ internal sealed partial class LandContract : Contract
 
     public override string Name => ContractNames.Land;
 
-    public static byte[] ParcelKey(string id) => StateKeys.Of("land/parcel/", id);
+    public static byte[] ParcelKey(string id) => RecordKeys.Parcel(id);
 
-    public static byte[] HistoryKey(string id, ulong sequence) => StateKeys.Of("land/history/", id, StateKeys.Sequence(sequence));
+    public static byte[] HistoryKey(string id, ulong sequence) => RecordKeys.ParcelHistory(id, sequence);
 
     public override ByteString Execute(CallContext ctx, string method, ByteString args)
     {

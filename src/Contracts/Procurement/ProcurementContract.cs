@@ -22,9 +22,9 @@ internal sealed partial class ProcurementContract : Contract
 
     public override string Name => ContractNames.Procurement;
 
-    public static byte[] TenderKey(string id) => StateKeys.Of("procurement/tender/", id);
+    public static byte[] TenderKey(string id) => RecordKeys.Tender(id);
 
-    public static byte[] BidKey(string tenderId, ByteString bidder) => StateKeys.Of("procurement/bid/", tenderId, Identifiers.KeyHex(bidder));
+    public static byte[] BidKey(string tenderId, ByteString bidder) => RecordKeys.Bid(tenderId, bidder.Span);
 
     public override ByteString Execute(CallContext ctx, string method, ByteString args)
     {

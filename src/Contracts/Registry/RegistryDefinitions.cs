@@ -18,9 +18,9 @@ public static class RegistryDefinitions
     public const uint DefaultStringLength = 256;
     public const uint MaxStringLength = 1024;
 
-    internal static byte[] TypeKey(string name) => StateKeys.Of("registry/type/", name);
+    internal static byte[] TypeKey(string name) => RecordKeys.RegistryType(name);
 
-    internal static byte[] RecordKey(string type, string id) => StateKeys.Of("registry/record/", type, id);
+    internal static byte[] RecordKey(string type, string id) => RecordKeys.RegistryRecord(type, id);
 
     /// <summary>Every problem found, in definition order; empty when the definition is valid.</summary>
     public static IReadOnlyList<string> Validate(RegistryTypeDefinition? definition)

@@ -21,21 +21,21 @@ internal static class SystemState
     public const int MaxHoldersPerRole = 1024;
     public const ulong MaxVotingPower = 1UL << 40;
 
-    public static byte[] DepartmentsKey { get; } = StateKeys.Of("system/departments");
+    public static byte[] DepartmentsKey { get; } = RecordKeys.DepartmentIndex();
 
-    public static byte[] RolesKey { get; } = StateKeys.Of("system/roles");
+    public static byte[] RolesKey { get; } = RecordKeys.RoleIndex();
 
-    public static byte[] ProposalSeqKey { get; } = StateKeys.Of("system/proposal_seq");
+    public static byte[] ProposalSeqKey { get; } = RecordKeys.ProposalSequence();
 
-    public static byte[] ValidatorChangeKey { get; } = StateKeys.Of("system/validator_change");
+    public static byte[] ValidatorChangeKey { get; } = RecordKeys.ValidatorChange();
 
-    public static byte[] DepartmentKey(string id) => StateKeys.Of("system/department/", id);
+    public static byte[] DepartmentKey(string id) => RecordKeys.Department(id);
 
-    public static byte[] RoleHoldersKey(string role) => StateKeys.Of("system/role/", role);
+    public static byte[] RoleHoldersKey(string role) => RecordKeys.RoleHolders(role);
 
-    public static byte[] GrantKey(string role, ByteString holder) => StateKeys.Of("system/grant/", role, Identifiers.KeyHex(holder));
+    public static byte[] GrantKey(string role, ByteString holder) => RecordKeys.RoleGrant(role, holder.Span);
 
-    public static byte[] ProposalKey(ulong id) => StateKeys.Of("system/proposal/", StateKeys.Sequence(id));
+    public static byte[] ProposalKey(ulong id) => RecordKeys.Proposal(id);
 
     /// <summary>The grant of <paramref name="role"/> to <paramref name="holder"/>, or null.</summary>
     public static RoleGrant? FindGrant(CallContext ctx, string role, ByteString holder)

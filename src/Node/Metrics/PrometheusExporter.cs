@@ -5,32 +5,46 @@ using System.Text;
 namespace GovChain.Node.Metrics;
 
 /// <summary>
-/// Renders the instruments of one Meter in the Prometheus text exposition format (version
-/// 0.0.4). A MeterListener aggregates measurements as they happen; observable instruments are
-/// polled at scrape time. Histograms use fixed bucket bounds suited to seconds-scale latencies.
+/// Serves a node's figures in the Prometheus text exposition format (version 0.0.4): the
+/// instruments of the node's own meter, and those of every shared component meter whose name
+/// starts with "GovChain." (peer network, RPC, storage, consensus, contracts). A MeterListener
+/// aggregates measurements as they happen; observable instruments are polled at scrape time.
 /// </summary>
+/// <remarks>
+/// The component meters are static, one per process: several nodes in one process (as in the
+/// tests) each export the sum of all of them, counted from the moment their exporter started.
+/// One node per process is the deployment shape, and there the figures are exactly the node's.
+/// The node meter itself is per node, so another in-process node's meter is never included.
+/// </remarks>
 public sealed class PrometheusExporter : IDisposable
 {
-    private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    /// <summary>Meters named with this prefix are the project's components.</summary>
+    public const string ComponentMeterPrefix = "GovChain.";
 
-    private readonly Meter _meter;
+    /// <summary>A bound on the label combinations kept; measurements beyond it are counted and dropped.</summary>
+    public const int MaxSeries = 4096;
+
+    private readonly Meter _nodeMeter;
     private readonly MeterListener _listener = new();
-    private readonly object _gate = new();
-    private readonly SortedDictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly object _familiesGate = new();
+    private readonly SortedDictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
+    private int _seriesCount;
+    private long _seriesRefused;
 
-    public PrometheusExporter(Meter meter)
+    public PrometheusExporter(Meter nodeMeter, bool includeComponentMeters = true)
     {
-        _meter = meter;
+        ArgumentNullException.ThrowIfNull(nodeMeter);
+        _nodeMeter = nodeMeter;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, _meter))
+            if (Includes(instrument.Meter, includeComponentMeters) && Register(instrument) is { } family)
             {
-                listener.EnableMeasurementEvents(instrument);
+                listener.EnableMeasurementEvents(instrument, family);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
         _listener.Start();
     }
 
@@ -38,21 +52,25 @@ public sealed class PrometheusExporter : IDisposable
     public string Render()
     {
         _listener.RecordObservableInstruments();
-        var text = new StringBuilder();
-        lock (_gate)
+        MetricFamily[] families;
+        lock (_familiesGate)
         {
-            string? lastFamily = null;
-            foreach (var series in _series.Values)
-            {
-                if (series.Family != lastFamily)
-                {
-                    text.Append("# HELP ").Append(series.Family).Append(' ').Append(series.Help).Append('\n');
-                    text.Append("# TYPE ").Append(series.Family).Append(' ').Append(series.Type).Append('\n');
-                    lastFamily = series.Family;
-                }
+            families = [.. _families.Values];
+        }
 
-                series.WriteTo(text);
-            }
+        var text = new StringBuilder(4096);
+        foreach (var family in families)
+        {
+            family.WriteTo(text);
+        }
+
+        var refused = Interlocked.Read(ref _seriesRefused);
+        if (refused > 0)
+        {
+            text.Append("# HELP govchain_metrics_series_refused_total Measurements dropped because the exporter already keeps ")
+                .Append(MaxSeries.ToString(CultureInfo.InvariantCulture)).Append(" series.\n")
+                .Append("# TYPE govchain_metrics_series_refused_total counter\n")
+                .Append("govchain_metrics_series_refused_total ").Append(refused.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
         return text.ToString();
@@ -60,127 +78,47 @@ public sealed class PrometheusExporter : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>Takes a slot for a new series; false (and counted) once <see cref="MaxSeries"/> are kept.</summary>
+    internal bool TryReserveSeries()
     {
-        var labels = FormatLabels(tags);
-        var family = FamilyName(instrument);
-        lock (_gate)
+        if (Interlocked.Increment(ref _seriesCount) <= MaxSeries)
         {
-            var key = family + labels;
-            if (!_series.TryGetValue(key, out var series))
-            {
-                series = new Series(family, labels, TypeOf(instrument), instrument.Description ?? instrument.Name);
-                _series.Add(key, series);
-            }
-
-            switch (instrument)
-            {
-                case Histogram<double> or Histogram<long>:
-                    series.Observe(value, LatencyBuckets);
-                    break;
-                case ObservableGauge<long> or ObservableGauge<double> or ObservableGauge<int>:
-                    series.Value = value;
-                    break;
-                default:
-                    series.Value += value;
-                    break;
-            }
+            return true;
         }
+
+        Interlocked.Decrement(ref _seriesCount);
+        Interlocked.Increment(ref _seriesRefused);
+        return false;
     }
 
-    private static string TypeOf(Instrument instrument) => instrument switch
+    private bool Includes(Meter meter, bool includeComponentMeters)
     {
-        Counter<long> or Counter<double> or ObservableCounter<long> => "counter",
-        Histogram<double> or Histogram<long> => "histogram",
-        _ => "gauge",
-    };
-
-    private static string FamilyName(Instrument instrument)
-    {
-        var name = instrument.Name.Replace('.', '_').Replace('-', '_');
-        if (instrument.Unit == "s")
+        if (ReferenceEquals(meter, _nodeMeter))
         {
-            name += "_seconds";
+            return true;
         }
 
-        return instrument is Counter<long> or Counter<double> ? name + "_total" : name;
+        // Every node has a meter of this name: another node's belongs to that node's exporter.
+        return includeComponentMeters
+            && !string.Equals(meter.Name, NodeMetrics.MeterName, StringComparison.Ordinal)
+            && meter.Name.StartsWith(ComponentMeterPrefix, StringComparison.Ordinal);
     }
 
-    private static string FormatLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private MetricFamily? Register(Instrument instrument)
     {
-        if (tags.IsEmpty)
+        var shape = PrometheusNaming.Describe(instrument);
+        lock (_familiesGate)
         {
-            return string.Empty;
-        }
-
-        var sorted = tags.ToArray();
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var sb = new StringBuilder("{");
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            if (i > 0)
+            if (_families.TryGetValue(shape.Name, out var existing))
             {
-                sb.Append(',');
+                // Two instruments under one name (a meter re-created): they share the series when
+                // their kind agrees; otherwise the later one is left out rather than break the format.
+                return existing.Type == shape.Type ? existing : null;
             }
 
-            var value = Convert.ToString(sorted[i].Value, CultureInfo.InvariantCulture) ?? string.Empty;
-            sb.Append(sorted[i].Key.Replace('.', '_')).Append("=\"")
-              .Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal))
-              .Append('"');
+            var family = new MetricFamily(this, shape);
+            _families.Add(shape.Name, family);
+            return family;
         }
-
-        return sb.Append('}').ToString();
-    }
-
-    private sealed class Series(string family, string labels, string type, string help)
-    {
-        private long[]? _bucketCounts;
-        private double _sum;
-        private long _count;
-
-        public string Family { get; } = family;
-
-        public string Type { get; } = type;
-
-        public string Help { get; } = help;
-
-        public double Value { get; set; }
-
-        public void Observe(double value, double[] bounds)
-        {
-            _bucketCounts ??= new long[bounds.Length];
-            for (var i = 0; i < bounds.Length; i++)
-            {
-                if (value <= bounds[i])
-                {
-                    _bucketCounts[i]++;
-                }
-            }
-
-            _sum += value;
-            _count++;
-        }
-
-        public void WriteTo(StringBuilder text)
-        {
-            if (Type != "histogram")
-            {
-                text.Append(Family).Append(labels).Append(' ').Append(Format(Value)).Append('\n');
-                return;
-            }
-
-            var inner = labels.Length == 0 ? string.Empty : labels[1..^1] + ",";
-            for (var i = 0; i < LatencyBuckets.Length; i++)
-            {
-                text.Append(Family).Append("_bucket{").Append(inner).Append("le=\"").Append(Format(LatencyBuckets[i])).Append("\"} ")
-                    .Append(_bucketCounts![i].ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-
-            text.Append(Family).Append("_bucket{").Append(inner).Append("le=\"+Inf\"} ").Append(_count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            text.Append(Family).Append("_sum").Append(labels).Append(' ').Append(Format(_sum)).Append('\n');
-            text.Append(Family).Append("_count").Append(labels).Append(' ').Append(_count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }
 }

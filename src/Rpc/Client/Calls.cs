@@ -1,17 +1,11 @@
 namespace GovChain.Rpc;
 
-/// <summary>A unary call with access to its response headers and trailers.</summary>
-public sealed class UnaryCall<TResponse> : IDisposable
+/// <summary>What every kind of client call offers: its response headers, final status and trailers, and cancellation.</summary>
+public abstract class ActiveCall : IDisposable
 {
     private readonly IClientCallState _call;
 
-    internal UnaryCall(IClientCallState call, Task<TResponse> response)
-    {
-        _call = call;
-        ResponseAsync = response;
-    }
-
-    public Task<TResponse> ResponseAsync { get; }
+    private protected ActiveCall(IClientCallState call) => _call = call;
 
     public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
 
@@ -21,39 +15,37 @@ public sealed class UnaryCall<TResponse> : IDisposable
     public Metadata GetTrailers() => _call.GetTrailers();
 
     /// <summary>Cancels the call if it has not completed.</summary>
-    public void Dispose() => _call.Dispose();
+    public void Dispose()
+    {
+        _call.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A unary call with access to its response headers and trailers.</summary>
+public sealed class UnaryCall<TResponse> : ActiveCall
+{
+    internal UnaryCall(IClientCallState call, Task<TResponse> response)
+        : base(call) => ResponseAsync = response;
+
+    public Task<TResponse> ResponseAsync { get; }
 }
 
 /// <summary>A server-streaming call: read <see cref="ResponseStream"/> to its end; dispose to cancel early.</summary>
-public sealed class ServerStreamingCall<TResponse> : IDisposable
+public sealed class ServerStreamingCall<TResponse> : ActiveCall
 {
-    private readonly IClientCallState _call;
-
     internal ServerStreamingCall(IClientCallState call, IAsyncStreamReader<TResponse> responses)
-    {
-        _call = call;
-        ResponseStream = responses;
-    }
+        : base(call) => ResponseStream = responses;
 
     public IAsyncStreamReader<TResponse> ResponseStream { get; }
-
-    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
-
-    public Status GetStatus() => _call.GetStatus();
-
-    public Metadata GetTrailers() => _call.GetTrailers();
-
-    public void Dispose() => _call.Dispose();
 }
 
 /// <summary>A client-streaming call: write requests, complete the stream, then await <see cref="ResponseAsync"/>.</summary>
-public sealed class ClientStreamingCall<TRequest, TResponse> : IDisposable
+public sealed class ClientStreamingCall<TRequest, TResponse> : ActiveCall
 {
-    private readonly IClientCallState _call;
-
     internal ClientStreamingCall(IClientCallState call, IClientStreamWriter<TRequest> requests, Task<TResponse> response)
+        : base(call)
     {
-        _call = call;
         RequestStream = requests;
         ResponseAsync = response;
     }
@@ -61,24 +53,14 @@ public sealed class ClientStreamingCall<TRequest, TResponse> : IDisposable
     public IClientStreamWriter<TRequest> RequestStream { get; }
 
     public Task<TResponse> ResponseAsync { get; }
-
-    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
-
-    public Status GetStatus() => _call.GetStatus();
-
-    public Metadata GetTrailers() => _call.GetTrailers();
-
-    public void Dispose() => _call.Dispose();
 }
 
 /// <summary>A bidirectional call: write requests and read responses concurrently.</summary>
-public sealed class DuplexStreamingCall<TRequest, TResponse> : IDisposable
+public sealed class DuplexStreamingCall<TRequest, TResponse> : ActiveCall
 {
-    private readonly IClientCallState _call;
-
     internal DuplexStreamingCall(IClientCallState call, IClientStreamWriter<TRequest> requests, IAsyncStreamReader<TResponse> responses)
+        : base(call)
     {
-        _call = call;
         RequestStream = requests;
         ResponseStream = responses;
     }
@@ -86,12 +68,4 @@ public sealed class DuplexStreamingCall<TRequest, TResponse> : IDisposable
     public IClientStreamWriter<TRequest> RequestStream { get; }
 
     public IAsyncStreamReader<TResponse> ResponseStream { get; }
-
-    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
-
-    public Status GetStatus() => _call.GetStatus();
-
-    public Metadata GetTrailers() => _call.GetTrailers();
-
-    public void Dispose() => _call.Dispose();
 }

@@ -162,7 +162,7 @@ internal sealed class PeerCluster : IAsyncDisposable
         }
     }
 
-    private static int[] ReserveFreePorts(int count)
+    internal static int[] ReserveFreePorts(int count)
     {
         var listeners = new List<TcpListener>();
         try

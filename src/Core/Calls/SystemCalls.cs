@@ -3,7 +3,7 @@ using GovChain.Protocol;
 using GovChain.Protocol.Registry;
 using GovChain.Protocol.SystemContract;
 
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>Builders for the <c>system</c> contract's calls, governance actions and queries.</summary>
 public static class SystemCalls
@@ -53,27 +53,21 @@ public static class SystemCalls
     public static GovernanceAction DeployRegistryType(RegistryTypeDefinition definition) =>
         new() { DeployRegistryType = new DeployRegistryType { Definition = definition } };
 
-    /// <summary>Result: govchain.v1.Department.</summary>
-    public static ContractQuery GetDepartment(string departmentId) =>
-        new(ContractNames.System, SystemMethods.GetDepartment, new GetDepartmentArgs { DepartmentId = departmentId });
+    public static ContractQuery<Department> GetDepartment(string departmentId) =>
+        new(ContractNames.System, SystemMethods.GetDepartment, new GetDepartmentArgs { DepartmentId = departmentId }, Department.Parser);
 
-    /// <summary>Result: DepartmentListing.</summary>
-    public static ContractQuery ListDepartments() =>
-        new(ContractNames.System, SystemMethods.ListDepartments, new ListDepartmentsArgs());
+    public static ContractQuery<DepartmentListing> ListDepartments() =>
+        new(ContractNames.System, SystemMethods.ListDepartments, new ListDepartmentsArgs(), DepartmentListing.Parser);
 
-    /// <summary>Result: RoleHolders.</summary>
-    public static ContractQuery GetRoleHolders(string role) =>
-        new(ContractNames.System, SystemMethods.GetRoleHolders, new GetRoleHoldersArgs { Role = role });
+    public static ContractQuery<RoleHolders> GetRoleHolders(string role) =>
+        new(ContractNames.System, SystemMethods.GetRoleHolders, new GetRoleHoldersArgs { Role = role }, RoleHolders.Parser);
 
-    /// <summary>Result: RoleCheck.</summary>
-    public static ContractQuery HasRole(string role, ReadOnlySpan<byte> holder) =>
-        new(ContractNames.System, SystemMethods.HasRole, new HasRoleArgs { Role = role, Holder = ByteString.CopyFrom(holder) });
+    public static ContractQuery<RoleCheck> HasRole(string role, ReadOnlySpan<byte> holder) =>
+        new(ContractNames.System, SystemMethods.HasRole, new HasRoleArgs { Role = role, Holder = ByteString.CopyFrom(holder) }, RoleCheck.Parser);
 
-    /// <summary>Result: GovernanceProposal.</summary>
-    public static ContractQuery GetProposal(ulong proposalId) =>
-        new(ContractNames.System, SystemMethods.GetProposal, new GetProposalArgs { ProposalId = proposalId });
+    public static ContractQuery<GovernanceProposal> GetProposal(ulong proposalId) =>
+        new(ContractNames.System, SystemMethods.GetProposal, new GetProposalArgs { ProposalId = proposalId }, GovernanceProposal.Parser);
 
-    /// <summary>Result: govchain.v1.ValidatorSet.</summary>
-    public static ContractQuery GetValidators() =>
-        new(ContractNames.System, SystemMethods.GetValidators, new GetValidatorsArgs());
+    public static ContractQuery<ValidatorSet> GetValidators() =>
+        new(ContractNames.System, SystemMethods.GetValidators, new GetValidatorsArgs(), ValidatorSet.Parser);
 }

@@ -1,4 +1,4 @@
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>Names of the built-in contracts, as put in <c>TransactionBody.contract</c>.</summary>
 public static class ContractNames

@@ -1,6 +1,6 @@
 using GovChain.Protocol.Registry;
 
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>Builders for the declarative <c>registry</c> contract's calls and queries.</summary>
 public static class RegistryCalls
@@ -23,11 +23,9 @@ public static class RegistryCalls
     public static RegistryFieldValue Bytes(string name, ReadOnlySpan<byte> value) =>
         new() { Name = name, BytesValue = Google.Protobuf.ByteString.CopyFrom(value) };
 
-    /// <summary>Result: RegistryTypeRecord.</summary>
-    public static ContractQuery GetRecordType(string type) =>
-        new(ContractNames.Registry, RegistryMethods.GetRecordType, new GetRegistryTypeArgs { Type = type });
+    public static ContractQuery<RegistryTypeRecord> GetRecordType(string type) =>
+        new(ContractNames.Registry, RegistryMethods.GetRecordType, new GetRegistryTypeArgs { Type = type }, RegistryTypeRecord.Parser);
 
-    /// <summary>Result: RegistryRecord.</summary>
-    public static ContractQuery GetRecord(string type, string recordId) =>
-        new(ContractNames.Registry, RegistryMethods.GetRecord, new GetRegistryRecordArgs { Type = type, RecordId = recordId });
+    public static ContractQuery<RegistryRecord> GetRecord(string type, string recordId) =>
+        new(ContractNames.Registry, RegistryMethods.GetRecord, new GetRegistryRecordArgs { Type = type, RecordId = recordId }, RegistryRecord.Parser);
 }

@@ -1,29 +1,7 @@
-using Google.Protobuf;
 using GovChain.Core.Crypto;
-using GovChain.Core.Transactions;
 using GovChain.Protocol;
 
 namespace GovChain.Client;
-
-/// <summary>A transaction method call with its typed arguments (built by <see cref="Registries"/>' classes).</summary>
-public sealed record ContractCall(string Contract, string Method, IMessage Args)
-{
-    public TransactionBody ToBody(string chainId, ReadOnlySpan<byte> sender, ulong nonce, ulong maxSteps = 0, string memo = "") => new()
-    {
-        ChainId = chainId,
-        Sender = ByteString.CopyFrom(sender),
-        Nonce = nonce,
-        Contract = Contract,
-        Method = Method,
-        Args = Args.ToByteString(),
-        MaxSteps = maxSteps,
-        Memo = memo,
-    };
-}
-
-/// <summary>A read-only call with its typed arguments and the parser of its result.</summary>
-public sealed record ContractQuery<TResult>(string Contract, string Method, IMessage Args, MessageParser<TResult> ResultParser)
-    where TResult : IMessage<TResult>;
 
 /// <summary>
 /// Signs transactions of one key for one chain, numbering them with consecutive nonces.
@@ -61,7 +39,7 @@ public sealed class TransactionSigner
     public SignedTransaction Sign(ContractCall call, ulong nonce, ulong maxSteps = 0, string memo = "")
     {
         ArgumentNullException.ThrowIfNull(call);
-        return TransactionCodec.Sign(call.ToBody(ChainId, _key.PublicKey, nonce, maxSteps, memo), _key);
+        return call.Sign(ChainId, _key, nonce, maxSteps, memo);
     }
 
     /// <summary>Signs <paramref name="call"/> with the next nonce and advances it.</summary>

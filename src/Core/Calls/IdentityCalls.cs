@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using GovChain.Protocol.Identity;
 
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>Builders for the <c>identity</c> contract's calls and queries.</summary>
 public static class IdentityCalls
@@ -13,7 +13,7 @@ public static class IdentityCalls
     public static ContractCall Update(ReadOnlySpan<byte> dataHash) =>
         new(ContractNames.Identity, IdentityMethods.Update, new UpdateIdentityArgs { DataHash = ByteString.CopyFrom(dataHash) });
 
-    /// <summary>Result: the CredentialRecord as stored.</summary>
+    /// <summary>Signed by an identity issuer (a university registrar, a licensing office); result: the CredentialRecord as stored.</summary>
     public static ContractCall IssueCredential(
         string credentialId, string kind, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> claimsHash, ulong validFromHeight = 0, ulong validUntilHeight = 0) =>
         new(ContractNames.Identity, IdentityMethods.IssueCredential, new IssueCredentialArgs
@@ -29,24 +29,21 @@ public static class IdentityCalls
     public static ContractCall RevokeCredential(string credentialId, string reason) =>
         new(ContractNames.Identity, IdentityMethods.RevokeCredential, new RevokeCredentialArgs { CredentialId = credentialId, Reason = reason });
 
-    /// <summary>Result: IdentityRecord.</summary>
-    public static ContractQuery GetIdentity(ReadOnlySpan<byte> publicKey) =>
-        new(ContractNames.Identity, IdentityMethods.GetIdentity, new GetIdentityArgs { PublicKey = ByteString.CopyFrom(publicKey) });
+    public static ContractQuery<IdentityRecord> GetIdentity(ReadOnlySpan<byte> publicKey) =>
+        new(ContractNames.Identity, IdentityMethods.GetIdentity, new GetIdentityArgs { PublicKey = ByteString.CopyFrom(publicKey) }, IdentityRecord.Parser);
 
-    /// <summary>Result: CredentialRecord.</summary>
-    public static ContractQuery GetCredential(string credentialId) =>
-        new(ContractNames.Identity, IdentityMethods.GetCredential, new GetCredentialArgs { CredentialId = credentialId });
+    public static ContractQuery<CredentialRecord> GetCredential(string credentialId) =>
+        new(ContractNames.Identity, IdentityMethods.GetCredential, new GetCredentialArgs { CredentialId = credentialId }, CredentialRecord.Parser);
 
-    /// <summary>Result: CredentialVerification, judged at <paramref name="atHeight"/>.</summary>
-    public static ContractQuery VerifyCredential(string credentialId, ulong atHeight, ReadOnlySpan<byte> expectedClaimsHash = default) =>
+    /// <summary>Judged at <paramref name="atHeight"/>; the claims hash, when given, must match too.</summary>
+    public static ContractQuery<CredentialVerification> VerifyCredential(string credentialId, ulong atHeight, ReadOnlySpan<byte> expectedClaimsHash = default) =>
         new(ContractNames.Identity, IdentityMethods.VerifyCredential, new VerifyCredentialArgs
         {
             CredentialId = credentialId,
             AtHeight = atHeight,
             ExpectedClaimsHash = ByteString.CopyFrom(expectedClaimsHash),
-        });
+        }, CredentialVerification.Parser);
 
-    /// <summary>Result: CredentialIndex.</summary>
-    public static ContractQuery ListCredentials(ReadOnlySpan<byte> subject) =>
-        new(ContractNames.Identity, IdentityMethods.ListCredentials, new ListCredentialsArgs { Subject = ByteString.CopyFrom(subject) });
+    public static ContractQuery<CredentialIndex> ListCredentials(ReadOnlySpan<byte> subject) =>
+        new(ContractNames.Identity, IdentityMethods.ListCredentials, new ListCredentialsArgs { Subject = ByteString.CopyFrom(subject) }, CredentialIndex.Parser);
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace GovChain.Contracts.Procurement;
+namespace GovChain;
 
 /// <summary>
 /// The sealed-bid commitment (documented in procurement.proto): SHA-256 of

@@ -1,12 +1,12 @@
 using Google.Protobuf;
-using GovChain.Contracts.Procurement;
 using GovChain.Protocol.Procurement;
 
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>Builders for the <c>procurement</c> contract's calls and queries.</summary>
 public static class ProcurementCalls
 {
+    /// <summary>Signed by a procurement officer.</summary>
     public static ContractCall PublishTender(
         string tenderId, string title, ReadOnlySpan<byte> documentHash, ulong bidDeadlineHeight, ulong revealDeadlineHeight,
         params IEnumerable<TenderMilestoneSpec> milestones)
@@ -27,7 +27,7 @@ public static class ProcurementCalls
     public static TenderMilestoneSpec Milestone(string description, uint shareBasisPoints) =>
         new() { Description = description, ShareBasisPoints = shareBasisPoints };
 
-    /// <summary>Seals a bid: keep <paramref name="salt"/> secret until the reveal (see <see cref="BidCommitments"/>).</summary>
+    /// <summary>Seals a bid by <paramref name="bidder"/> (the signer): keep <paramref name="salt"/> secret until the reveal (see <see cref="BidCommitments"/>).</summary>
     public static ContractCall SubmitBid(string tenderId, ReadOnlySpan<byte> bidder, ulong amount, ReadOnlySpan<byte> salt) =>
         new(ContractNames.Procurement, ProcurementMethods.SubmitBid, new SubmitBidArgs
         {
@@ -45,7 +45,7 @@ public static class ProcurementCalls
     public static ContractCall CancelTender(string tenderId, string reason) =>
         new(ContractNames.Procurement, ProcurementMethods.CancelTender, new CancelTenderArgs { TenderId = tenderId, Reason = reason });
 
-    /// <summary>Result: the approved TenderMilestone with its payment.</summary>
+    /// <summary>Signed by a procurement inspector; releases the payment. Result: the approved TenderMilestone.</summary>
     public static ContractCall ApproveMilestone(string tenderId, uint milestoneIndex, ReadOnlySpan<byte> reportHash) =>
         new(ContractNames.Procurement, ProcurementMethods.ApproveMilestone, new ApproveMilestoneArgs
         {
@@ -54,11 +54,9 @@ public static class ProcurementCalls
             ReportHash = ByteString.CopyFrom(reportHash),
         });
 
-    /// <summary>Result: Tender.</summary>
-    public static ContractQuery GetTender(string tenderId) =>
-        new(ContractNames.Procurement, ProcurementMethods.GetTender, new GetTenderArgs { TenderId = tenderId });
+    public static ContractQuery<Tender> GetTender(string tenderId) =>
+        new(ContractNames.Procurement, ProcurementMethods.GetTender, new GetTenderArgs { TenderId = tenderId }, Tender.Parser);
 
-    /// <summary>Result: SealedBid.</summary>
-    public static ContractQuery GetBid(string tenderId, ReadOnlySpan<byte> bidder) =>
-        new(ContractNames.Procurement, ProcurementMethods.GetBid, new GetBidArgs { TenderId = tenderId, Bidder = ByteString.CopyFrom(bidder) });
+    public static ContractQuery<SealedBid> GetBid(string tenderId, ReadOnlySpan<byte> bidder) =>
+        new(ContractNames.Procurement, ProcurementMethods.GetBid, new GetBidArgs { TenderId = tenderId, Bidder = ByteString.CopyFrom(bidder) }, SealedBid.Parser);
 }

@@ -3,7 +3,11 @@ using GovChain.Core.Crypto;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 
-namespace GovChain.Contracts;
+// The call vocabulary (this folder) sits in the root namespace on purpose: the engine, the
+// node, the SDK and the CLI all build calls with it, and code in any GovChain.* namespace
+// finds it without an import, so moving it here from GovChain.Contracts and GovChain.Client
+// left every caller's source unchanged.
+namespace GovChain;
 
 /// <summary>A transaction method call with its typed arguments, ready to be put in a transaction body.</summary>
 public sealed record ContractCall(string Contract, string Method, IMessage Args)
@@ -28,8 +32,13 @@ public sealed record ContractCall(string Contract, string Method, IMessage Args)
     }
 }
 
-/// <summary>A read-only query with its typed arguments; the result type is named on each builder.</summary>
-public sealed record ContractQuery(string Contract, string Method, IMessage Args)
+/// <summary>A read-only call with its typed arguments, whatever its result type (the engine's view).</summary>
+public abstract record ContractQuery(string Contract, string Method, IMessage Args)
 {
     public ByteString EncodedArgs => Args.ToByteString();
 }
+
+/// <summary>A read-only call with the parser of its result (the client's view).</summary>
+public sealed record ContractQuery<TResult>(string Contract, string Method, IMessage Args, MessageParser<TResult> ResultParser)
+    : ContractQuery(Contract, Method, Args)
+    where TResult : IMessage<TResult>;

@@ -6,7 +6,7 @@ using GovChain.Protocol.Procurement;
 using GovChain.Protocol.Registry;
 using GovChain.Protocol.SystemContract;
 
-namespace GovChain.Contracts;
+namespace GovChain;
 
 /// <summary>
 /// One method of a built-in contract: whether it is a query, the message its arguments must
