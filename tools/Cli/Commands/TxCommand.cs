@@ -49,7 +49,7 @@ internal static class TxCommand
         }
     }
 
-    internal static RegistryMethod FindMethod(string contract, string method, bool query)
+    internal static ContractMethod FindMethod(string contract, string method, bool query)
     {
         var found = RegistryCatalog.Find(contract, method);
         if (found is null || found.IsQuery != query)
