@@ -26,6 +26,8 @@ internal static class CliApp
         root.Subcommands.Add(NetworkCommand.Create());
         root.Subcommands.Add(LocalnetCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ProofCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
 
         try
         {
