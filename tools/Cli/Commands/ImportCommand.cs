@@ -139,11 +139,11 @@ internal static class ImportCommand
             importer?.Registered ?? 0,
             importer?.AlreadyPresent ?? 0,
             export.Rejected,
-            importer?.RejectedByContract ?? [],
+            importer?.RejectedOnChain ?? [],
             clock.Elapsed,
             reportFile,
             interruption);
-        ImportReportFile.Write(reportFile, summary.RejectedLocally.Concat(summary.RejectedByContract));
+        ImportReportFile.Write(reportFile, summary.RejectedLocally.Concat(summary.RejectedOnChain));
         Print(result, summary);
         if (interruption is not null)
         {

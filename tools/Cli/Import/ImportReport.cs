@@ -14,12 +14,12 @@ internal sealed record ImportSummary(
     int Registered,
     int AlreadyPresent,
     IReadOnlyList<RejectedRow> RejectedLocally,
-    IReadOnlyList<RejectedRow> RejectedByContract,
+    IReadOnlyList<RejectedRow> RejectedOnChain,
     TimeSpan Elapsed,
     string ReportFile,
     string? Interruption)
 {
-    public int Rejected => RejectedLocally.Count + RejectedByContract.Count;
+    public int Rejected => RejectedLocally.Count + RejectedOnChain.Count;
 
     /// <summary>Rows neither registered, nor found present, nor rejected: left for a re-run by an interruption.</summary>
     public int NotProcessed => RowsRead - Registered - AlreadyPresent - Rejected;
@@ -34,7 +34,7 @@ internal sealed record ImportSummary(
         ["already_present"] = AlreadyPresent,
         ["rejected"] = Rejected,
         ["rejected_locally"] = RejectedLocally.Count,
-        ["rejected_by_contract"] = RejectedByContract.Count,
+        ["rejected_on_chain"] = RejectedOnChain.Count,
         ["not_processed"] = NotProcessed,
         ["seconds"] = Math.Round(Elapsed.TotalSeconds, 3),
         ["rows_per_second"] = Math.Round(RowsPerSecond, 1),
@@ -47,7 +47,7 @@ internal sealed record ImportSummary(
         ["rows read", Count(RowsRead)],
         ["registered", Count(Registered)],
         ["already present", Count(AlreadyPresent)],
-        ["rejected", string.Create(CultureInfo.InvariantCulture, $"{Rejected} ({RejectedLocally.Count} by local checks, {RejectedByContract.Count} by the land contract)")],
+        ["rejected", string.Create(CultureInfo.InvariantCulture, $"{Rejected} ({RejectedLocally.Count} by local checks, {RejectedOnChain.Count} against the chain)")],
         .. NotProcessed > 0 ? new[] { new[] { "not processed (re-run)", Count(NotProcessed) } } : [],
         ["time", string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalSeconds:0.0} s")],
         ["rate", string.Create(CultureInfo.InvariantCulture, $"{RowsPerSecond:0.0} rows/s")],

@@ -85,7 +85,8 @@ internal sealed class ParcelImporter
 
     public int AlreadyPresent => Volatile.Read(ref _alreadyPresent);
 
-    public IReadOnlyList<RejectedRow> RejectedByContract
+    /// <summary>Rows refused against the chain: already registered with other data, or refused by the node or the land contract.</summary>
+    public IReadOnlyList<RejectedRow> RejectedOnChain
     {
         get
         {
