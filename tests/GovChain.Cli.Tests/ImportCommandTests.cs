@@ -135,6 +135,34 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
+    public async Task ImportCsv_NonceHeldByAnotherPendingTransaction_ResyncsAndRegistersEachParcelOnce()
+    {
+        using var owner = KeyPair.Generate();
+        var ownerHex = Hex.Encode(owner.PublicKey);
+        var csv = WriteCsv("pending.csv", [Header, .. Enumerable.Range(1, 3).Select(i => $"PEND-{i},{ownerHex},{i},West,T-{i},deed {i}")]);
+        var first = LandExport.Load(csv).Rows[0];
+
+        // Another registration of PEND-1 by the same key, one nonce ahead, so it stays pending until the
+        // import uses the nonce before it; the import's second transaction then finds its nonce taken.
+        var client = _network.Client();
+        var signer = await client.CreateSignerAsync(_network.Registrar());
+        var stray = signer.Sign(LandRegistry.RegisterParcel(first.ParcelId, first.Owner, first.DescriptionHash, first.AreaM2, first.Location), signer.NextNonce + 1);
+        var strayId = await client.SubmitAsync(stray);
+
+        var run = await ImportAsync(csv, "-o", "json");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        var summary = JsonNode.Parse(run.Out)!;
+        Assert.Equal(3, (int)summary["registered"]!);
+        Assert.Equal(0, (int)summary["rejected"]!);
+        Assert.Equal((uint)GovChain.Contracts.Engine.ResultCode.AlreadyExists, (await client.WaitForTransactionAsync(strayId)).Receipt.Code);
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(1UL, (await client.QueryAsync(LandRegistry.GetParcel($"PEND-{i}"))).Value.HistoryLength);
+        }
+    }
+
+    [Fact]
     public async Task ImportCsv_MalformedHeader_ClearErrorAndNothingSubmitted()
     {
         var csv = WriteCsv("bad-header.csv", ["parcel,owner_public_key,area_m2,location,title_reference,description", $"HDR-1,{new string('a', 64)},1,x,T,d"]);

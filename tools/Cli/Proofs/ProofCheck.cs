@@ -66,12 +66,32 @@ internal sealed class ProofCheck
             : OfState(verifier.VerifyState(file.State!, expectedKey ?? file.State!.Proof?.Key.ToByteArray() ?? []), file.State!, genesis);
     }
 
-    /// <summary>The first line: "PROVEN: …" or "NOT proven: reason".</summary>
-    public string Headline() => !IsProven
-        ? $"NOT proven: {Verification.Problem}"
-        : Verification is StateVerification { Exists: false }
-            ? $"PROVEN ABSENT: {Subject} has no record"
-            : $"PROVEN: {Subject}";
+    /// <summary>The first line: "PROVEN: what, at which height, certified by whom" or "NOT proven: reason".</summary>
+    public string Headline()
+    {
+        if (!IsProven)
+        {
+            return $"NOT proven: {Verification.Problem}";
+        }
+
+        var header = Verification.Header!;
+        var where = string.Create(
+            CultureInfo.InvariantCulture,
+            $"at height {header.Height}, certified by {JoinNames(Certifiers.Select(c => c.Name).ToList())} ({header.SignedPower} of {header.TotalPower} voting power)");
+        return Verification switch
+        {
+            TransactionVerification t => $"PROVEN: {Subject} ({t.Contract}.{t.Method}) is committed with {(t.ResultCode == 0 ? "success" : "a recorded error")} {where}",
+            StateVerification { Exists: false } => $"PROVEN ABSENT: {Subject} has no record in the state {where}",
+            _ => $"PROVEN: {Subject} holds the record below in the state {where}",
+        };
+    }
+
+    private static string JoinNames(List<string> names) => names.Count switch
+    {
+        0 => "nobody",
+        1 => names[0],
+        _ => string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1],
+    };
 
     private static ProofCheck OfTransaction(TransactionVerification v, TransactionProof proof, GenesisDocument genesis)
     {
@@ -122,7 +142,15 @@ internal sealed class ProofCheck
         if (v.Exists)
         {
             var record = DecodeRecord(v.KeyText, v.Value!);
-            details.Add(("record", record?.ToJsonString() ?? $"{v.Value!.Length} bytes: {Hex.Encode(v.Value.AsSpan(0, Math.Min(v.Value.Length, 64)))}{(v.Value.Length > 64 ? "…" : string.Empty)}"));
+            if (record is JsonObject fields)
+            {
+                // One line per field of the record, so a parcel's owner and area read at a glance.
+                details.AddRange(fields.Select(f => ("  " + f.Key, f.Value is JsonValue value ? value.ToString() : f.Value?.ToJsonString() ?? string.Empty)));
+            }
+            else
+            {
+                details.Add(("record", $"{v.Value!.Length} bytes: {Hex.Encode(v.Value.AsSpan(0, Math.Min(v.Value.Length, 64)))}{(v.Value.Length > 64 ? "…" : string.Empty)}"));
+            }
             json["record"] = record;
             json["value_hex"] = Hex.Encode(v.Value);
         }
