@@ -86,9 +86,9 @@ public sealed class ImportCommandTests
         var again = await ImportAsync(csv, "--report", report);
 
         Assert.Equal(ImportCommand.ExitRowsRejected, again.ExitCode);
-        Assert.Matches(@"registered +│ +0 ", again.Out);
-        Assert.Matches(@"already present +│ +7 ", again.Out);
-        Assert.Matches(@"rows read +│ +12 ", again.Out);
+        Assert.Matches(@"registered +[│|] +0 ", again.Out);
+        Assert.Matches(@"already present +[│|] +7 ", again.Out);
+        Assert.Matches(@"rows read +[│|] +12 ", again.Out);
         Assert.Equal(5, ReadReport(report).Count);
         var history = (await client.QueryAsync(LandRegistry.GetHistory("IMP-3"))).Value;
         Assert.Equal(1UL, history.Total);

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
 using Google.Protobuf;
 using GovChain.Cli.Commands;
 using GovChain.Cli.Localnet;
@@ -135,6 +137,43 @@ public sealed class ProofCommandTests
         var garbage = _network.Scratch("garbage.bin");
         File.WriteAllBytes(garbage, [.. "GOVPROOF"u8, 1, 2, 0xFF, 0xFF, 0xFF]);
         await AssertNotProvenAsync(garbage, "corrupt");
+    }
+
+    [Fact]
+    public async Task Check_RealProofWithAnyByteFlipped_NeverThrowsAndProvesNothingElse()
+    {
+        var (committed, _) = await RegisterAsync("PROOF-FUZZ-1", 31);
+        var stateFile = _network.Scratch("fuzz-state.bin");
+        var txFile = _network.Scratch("fuzz-tx.bin");
+        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--parcel", "PROOF-FUZZ-1", "--out", stateFile, "--dir", _network.Root)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--tx", Hex.Encode(committed.Receipt.TxId.Span), "--out", txFile, "--dir", _network.Root)).ExitCode);
+
+        foreach (var original in new[] { File.ReadAllBytes(stateFile), File.ReadAllBytes(txFile) })
+        {
+            var intact = ProofFile.Parse(original);
+            Assert.True(ProofCheck.Run(intact, _network.Genesis).IsProven);
+            Prop.ForAll(
+                Gen.Choose(10, original.Length - 1).ToArbitrary(),
+                Gen.Choose(1, 255).ToArbitrary(),
+                (position, flip) =>
+                {
+                    var bytes = original.ToArray();
+                    bytes[position] ^= (byte)flip;
+                    ProofFile parsed;
+                    try
+                    {
+                        parsed = ProofFile.Parse(bytes);
+                    }
+                    catch (ProofFileException)
+                    {
+                        return true;
+                    }
+
+                    // A changed proof may still be proven only when it still says exactly the same thing.
+                    var check = ProofCheck.Run(parsed, _network.Genesis);
+                    return !check.IsProven || parsed.Message.Equals(intact.Message);
+                }).QuickCheckThrowOnFailure();
+        }
     }
 
     [Fact]
