@@ -64,6 +64,14 @@ public sealed class ProofCommandTests
         Assert.Contains("land.register_parcel", text.Out, StringComparison.Ordinal);
         Assert.Matches($@"\n  height +{committed.Height}\r?\n", text.Out);
         Assert.Contains("certified by", text.Out, StringComparison.Ordinal);
+
+        // A sound proof of something other than what the verifier asked about proves nothing about it.
+        var otherTx = await CliRunner.RunAsync("proof", "verify", file, "--genesis", _network.GenesisFile, "--tx", new string('1', 64));
+        var notARecord = await CliRunner.RunAsync("proof", "verify", file, "--genesis", _network.GenesisFile, "--parcel", "PROOF-TX-1");
+        Assert.Equal(ProofCommand.ExitNotProven, otherTx.ExitCode);
+        Assert.Contains("another transaction", otherTx.Out, StringComparison.Ordinal);
+        Assert.Equal(ProofCommand.ExitNotProven, notARecord.ExitCode);
+        Assert.Contains("proves a transaction, not a state record", notARecord.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,6 +95,10 @@ public sealed class ProofCommandTests
         Assert.Equal("4321", json["record"]!["area_m2"]!.ToString());
         Assert.True((ulong)json["height"]! >= committed.Height);
         AssertCertifiedByAQuorum(json);
+
+        var otherRecord = await CliRunner.RunAsync("proof", "verify", file, "--genesis", _network.GenesisFile, "--parcel", "PROOF-REC-2");
+        Assert.Equal(ProofCommand.ExitNotProven, otherRecord.ExitCode);
+        Assert.StartsWith("NOT proven: ", otherRecord.Out, StringComparison.Ordinal);
     }
 
     [Fact]
