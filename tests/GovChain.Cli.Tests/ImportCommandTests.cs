@@ -163,6 +163,30 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
+    public async Task Importer_LookupAnswersThatDoNotVerify_StopBeforeAnythingIsSubmitted()
+    {
+        // Answers checked against another network's validators cannot verify: as if the node lied.
+        var impostor = _network.Genesis.Proto.Clone();
+        foreach (var d in impostor.Departments)
+        {
+            using var key = KeyPair.Generate();
+            d.ValidatorKey = Google.Protobuf.ByteString.CopyFrom(key.PublicKey);
+        }
+
+        var csv = WriteCsv("untrusted.csv", [Header, $"LIE-1,{new string('b', 64)},1,x,T,d"]);
+        var client = _network.Client();
+        var signer = await client.CreateSignerAsync(_network.Registrar());
+        var importer = new ParcelImporter(
+            client, signer, new ImportOptions(), _ => { }, new GovChain.Client.Verification.ProofVerifier(Core.Genesis.GenesisDocument.FromProto(impostor)));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => importer.RunAsync(LandExport.Load(csv).Rows, CancellationToken.None));
+
+        Assert.Contains("does not verify against the genesis", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, importer.Registered);
+        Assert.False((await client.GetStateProofAsync(StateKeys.Parcel("LIE-1"))).Proof.Exists);
+    }
+
+    [Fact]
     public async Task ImportCsv_MalformedHeader_ClearErrorAndNothingSubmitted()
     {
         var csv = WriteCsv("bad-header.csv", ["parcel,owner_public_key,area_m2,location,title_reference,description", $"HDR-1,{new string('a', 64)},1,x,T,d"]);

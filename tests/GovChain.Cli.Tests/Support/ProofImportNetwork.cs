@@ -37,6 +37,13 @@ public sealed class ProofImportNetwork : IAsyncLifetime
         Genesis = LocalnetOperations.LoadGenesis(Layout);
         using var bound = new CancellationTokenSource(StartBound);
         await LocalnetOperations.UpAsync(Layout, null, bound.Token);
+
+        // Until a first block commits there is no certified state to prove or look up: wait for it (bounded).
+        var client = Client();
+        while (await client.GetBlockAsync(1, cancellationToken: bound.Token) is null)
+        {
+            await Task.Delay(100, bound.Token);
+        }
     }
 
     public async Task DisposeAsync()

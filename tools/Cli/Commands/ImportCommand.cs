@@ -5,6 +5,7 @@ using GovChain.Cli.Import;
 using GovChain.Cli.Infrastructure;
 using GovChain.Client;
 using GovChain.Client.Registries;
+using GovChain.Client.Verification;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Rpc;
@@ -101,6 +102,7 @@ internal static class ImportCommand
         }
 
         var signer = await client.CreateSignerAsync(key, status.ChainId, cancellationToken).ConfigureAwait(false);
+        var verifier = connection.Genesis is null ? null : new ProofVerifier(connection.Genesis);
         var clock = Stopwatch.StartNew();
         string? interruption = null;
         ParcelImporter? importer = null;
@@ -108,7 +110,7 @@ internal static class ImportCommand
         {
             if (json || export.Rows.Count == 0)
             {
-                importer = new ParcelImporter(client, signer, options, _ => { });
+                importer = new ParcelImporter(client, signer, options, _ => { }, verifier);
                 await importer.RunAsync(export.Rows, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -119,7 +121,7 @@ internal static class ImportCommand
                     .StartAsync(async progress =>
                     {
                         var task = progress.AddTask($"registering {export.Rows.Count} parcels", maxValue: export.Rows.Count);
-                        importer = new ParcelImporter(client, signer, options, n => task.Increment(n));
+                        importer = new ParcelImporter(client, signer, options, n => task.Increment(n), verifier);
                         await importer.RunAsync(export.Rows, cancellationToken).ConfigureAwait(false);
                     }).ConfigureAwait(false);
             }
@@ -131,6 +133,10 @@ internal static class ImportCommand
         catch (OperationCanceledException)
         {
             interruption = "interrupted";
+        }
+        catch (InvalidDataException ex)
+        {
+            interruption = ex.Message;
         }
 
         var summary = new ImportSummary(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GovChain.Client;
 using GovChain.Client.Registries;
+using GovChain.Client.Verification;
 using GovChain.Contracts.Engine;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
@@ -48,7 +49,8 @@ internal sealed record ImportOptions(int BatchSize = 100, int MaxBatchesInFlight
 
 /// <summary>
 /// Registers parcels with one registrar key: each batch is first looked up on chain (a parcel
-/// already there is counted, never registered twice), the rest signed with consecutive nonces
+/// already there is counted, never registered twice; with a genesis, the answer is a checked
+/// state proof), the rest signed with consecutive nonces
 /// and submitted in nonce order, then their commits awaited while later batches go out. A nonce
 /// conflict (another run or program signing with the same key) is resolved by waiting for the
 /// chain, re-reading the nonce and looking the parcel up again.
@@ -60,6 +62,7 @@ internal sealed class ParcelImporter
     private readonly ImportOptions _options;
     private readonly Action<int> _advance;
     private readonly byte[] _sender;
+    private readonly ProofVerifier? _verifier;
     private readonly Lock _gate = new();
     private readonly List<RejectedRow> _rejected = [];
     private int _registered;
@@ -67,7 +70,11 @@ internal sealed class ParcelImporter
     private int _resyncs;
 
     /// <param name="advance">Called with a number of rows settled (registered, present or rejected); from any thread.</param>
-    public ParcelImporter(GovChainClient client, TransactionSigner signer, ImportOptions options, Action<int> advance)
+    /// <param name="verifier">
+    /// When given, every look-up answer is checked as a state proof against the trusted genesis, so a
+    /// node cannot make the import skip a parcel by claiming it is already registered.
+    /// </param>
+    public ParcelImporter(GovChainClient client, TransactionSigner signer, ImportOptions options, Action<int> advance, ProofVerifier? verifier = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(signer);
@@ -79,6 +86,7 @@ internal sealed class ParcelImporter
         _options = options;
         _advance = advance;
         _sender = signer.PublicKey.ToArray();
+        _verifier = verifier;
     }
 
     public int Registered => Volatile.Read(ref _registered);
@@ -164,7 +172,13 @@ internal sealed class ParcelImporter
     {
         try
         {
-            var answer = await _client.GetStateProofAsync(StateKeys.Parcel(parcelId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var key = StateKeys.Parcel(parcelId);
+            var answer = await _client.GetStateProofAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (_verifier?.VerifyState(answer, key) is { IsProven: false } check)
+            {
+                throw new InvalidDataException($"the node's answer about parcel '{parcelId}' does not verify against the genesis: {check.Problem}");
+            }
+
             return answer.Proof is { Exists: true } proof ? Parcel.Parser.ParseFrom(proof.Value) : null;
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
