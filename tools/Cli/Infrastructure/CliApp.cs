@@ -32,6 +32,8 @@ internal static class CliApp
         root.Subcommands.Add(TxCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
+        root.Subcommands.Add(ProofCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
 
         try
         {
