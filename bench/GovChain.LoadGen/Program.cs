@@ -42,9 +42,10 @@ AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll()
 cts.CancelAfter(TimeSpan.FromSeconds(options.DurationSeconds + options.DrainSeconds + 600));
 try
 {
+    var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
+    RunResult.CheckCsvTarget(csv);
     var result = await BenchmarkRun.ExecuteAsync(options, cts.Token);
     result.Print();
-    var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
     result.AppendCsv(csv);
     Console.WriteLine($"CSV row appended to {csv}");
     return BenchmarkRun.Verdict(result, Console.Error) ? 0 : 1;

@@ -99,18 +99,19 @@ internal sealed record RunResult(
             Quote(LoadAverage));
     }
 
+    /// <summary>Throws when rows of this version cannot be appended to <paramref name="path"/>: checked before a run as well as at its end.</summary>
+    public static void CheckCsvTarget(string path)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length > 0 && File.ReadLines(path).FirstOrDefault() != CsvHeader)
+        {
+            throw new IOException($"{path} holds rows of other columns (an earlier version's); pass --csv with a new file");
+        }
+    }
+
     /// <summary>Appends a row; a new file gets the header first, and a file with other columns is refused rather than mixed.</summary>
     public void AppendCsv(string path)
     {
-        if (File.Exists(path) && new FileInfo(path).Length > 0)
-        {
-            var firstLine = File.ReadLines(path).FirstOrDefault();
-            if (firstLine != CsvHeader)
-            {
-                throw new IOException($"{path} holds rows of other columns (an earlier version's); pass --csv with a new file");
-            }
-        }
-
+        CheckCsvTarget(path);
         var exists = File.Exists(path) && new FileInfo(path).Length > 0;
         using var writer = new StreamWriter(path, append: true);
         if (!exists)
