@@ -66,6 +66,9 @@ internal sealed class BenchNetwork : IDisposable
 
     public string Root { get; }
 
+    /// <summary>Leave the folder (configurations, node logs, databases) on disk when disposed.</summary>
+    public bool KeepFolder { get; set; }
+
     public NetworkFolder Folder { get; }
 
     public GenesisDocument Genesis => _network.Genesis;
@@ -102,6 +105,12 @@ internal sealed class BenchNetwork : IDisposable
         }
 
         _network.Dispose();
+        if (KeepFolder)
+        {
+            Console.WriteLine($"network folder kept: {Root} (node logs in DEPT/node.log)");
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -17,7 +17,7 @@ internal static class BenchmarkRun
 
         // Found before anything starts: a missing CLI build fails the run at once.
         var cli = options.InProcess ? null : CliLocator.Find(options.CliPath);
-        using var network = new BenchNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites, options.ProposeMs);
+        using var network = new BenchNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites, options.ProposeMs) { KeepFolder = options.KeepFolder };
         // Declared after the network folder, so disposed before it: every node stops before its files go.
         await using IBenchNodes nodes = cli is null ? new InProcessNodes(network) : new NodeProcessGroup(network, cli);
         Console.WriteLine($"starting 4 validators ({nodes.Mode}) under {network.Root} (SyncWrites={options.SyncWrites}, ProposeMs={options.ProposeMs}, MaxBlockTxs={options.MaxBlockTxs}) ...");

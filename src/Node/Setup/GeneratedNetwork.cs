@@ -116,19 +116,7 @@ public sealed class GeneratedNetwork : IDisposable
         return folder;
     }
 
-    public void Dispose()
-    {
-        foreach (var d in Departments)
-        {
-            d.ValidatorKey.Dispose();
-            d.Certificate.Dispose();
-        }
-
-        foreach (var h in RoleHolders)
-        {
-            h.Key.Dispose();
-        }
-    }
+    public void Dispose() => Release(Departments, RoleHolders);
 
     internal static GeneratedNetwork Create(NetworkBlueprint blueprint)
     {
@@ -182,8 +170,22 @@ public sealed class GeneratedNetwork : IDisposable
         }
         catch
         {
-            new GeneratedNetwork(blueprint, null!, departments, holders).Dispose();
+            Release(departments, holders);
             throw;
+        }
+    }
+
+    private static void Release(IEnumerable<NetworkDepartment> departments, IEnumerable<NetworkRoleHolder> holders)
+    {
+        foreach (var d in departments)
+        {
+            d.ValidatorKey.Dispose();
+            d.Certificate.Dispose();
+        }
+
+        foreach (var h in holders)
+        {
+            h.Key.Dispose();
         }
     }
 
