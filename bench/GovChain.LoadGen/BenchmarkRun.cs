@@ -15,10 +15,14 @@ internal static class BenchmarkRun
         var verifyPerSecond = VerifyCalibration.MeasureVerificationsPerSecond(TimeSpan.FromSeconds(2));
         Console.WriteLine($"Ed25519: {verifyPerSecond:F0} verify/s");
 
-        await using var network = new LocalNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites, options.ProposeMs);
-        Console.WriteLine($"starting 4 validators under {network.Root} (SyncWrites={options.SyncWrites}, ProposeMs={options.ProposeMs}, MaxBlockTxs={options.MaxBlockTxs}) ...");
-        await network.StartAllAsync().WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-        var clients = Enumerable.Range(0, network.Count).Select(network.Client).ToArray();
+        // Found before anything starts: a missing CLI build fails the run at once.
+        var cli = options.InProcess ? null : CliLocator.Find(options.CliPath);
+        using var network = new BenchNetwork(Registrars, options.MaxBlockTxs, options.SyncWrites, options.ProposeMs) { KeepFolder = options.KeepFolder };
+        // Declared after the network folder, so disposed before it: every node stops before its files go.
+        await using IBenchNodes nodes = cli is null ? new InProcessNodes(network) : new NodeProcessGroup(network, cli);
+        Console.WriteLine($"starting 4 validators ({nodes.Mode}) under {network.Root} (SyncWrites={options.SyncWrites}, ProposeMs={options.ProposeMs}, MaxBlockTxs={options.MaxBlockTxs}) ...");
+        await nodes.StartAllAsync(TimeSpan.FromSeconds(90), ct).ConfigureAwait(false);
+        var clients = Enumerable.Range(0, network.Count).Select(i => network.Client(i)).ToArray();
 
         Console.WriteLine($"pre-signing {options.Senders} registrations and {options.TransactionCount} measured transactions ...");
         using var workload = Workload.Create(network.Genesis.ChainId, network.Registrars, options.Senders, options.TransactionCount);
@@ -26,7 +30,7 @@ internal static class BenchmarkRun
         var setupHeight = await SetUpAsync(workload, clients, options, ct).ConfigureAwait(false);
         Console.WriteLine($"set-up committed by height {setupHeight}; measured phase: rate {options.RateLabel} for {options.DurationSeconds} s ...");
 
-        return await MeasureAsync(workload, clients, options, setupHeight, verifyPerSecond, loadAverage, ct).ConfigureAwait(false);
+        return await MeasureAsync(workload, clients, nodes, options, setupHeight, verifyPerSecond, loadAverage, ct).ConfigureAwait(false);
     }
 
     /// <summary>True when the run did what it was asked: something committed, nothing refused or failed.</summary>
@@ -92,7 +96,7 @@ internal static class BenchmarkRun
     }
 
     private static async Task<RunResult> MeasureAsync(
-        Workload workload, GovChainClient[] clients, LoadGenOptions options, ulong setupHeight, double verifyPerSecond, string loadAverage, CancellationToken ct)
+        Workload workload, GovChainClient[] clients, IBenchNodes nodes, LoadGenOptions options, ulong setupHeight, double verifyPerSecond, string loadAverage, CancellationToken ct)
     {
         var txs = workload.Measured;
         var tracker = new CommitTracker(Workload.IndexById(txs), txs.Length);
@@ -101,17 +105,14 @@ internal static class BenchmarkRun
         var driver = new LoadDriver(clients, options.Concurrency);
         var starts = new long[txs.Length];
 
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var cpuBefore = process.TotalProcessorTime;
+        var cpuBefore = CpuSnapshot.Take(nodes, clients.Length);
         var wallStart = Stopwatch.GetTimestamp();
         var sent = await driver.RunAsync(txs, i => workload.NodeOf(i, clients.Length), options.RatePerSecond, TimeSpan.FromSeconds(options.DurationSeconds), starts, ct)
             .ConfigureAwait(false);
         var submitSeconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
         await tracker.WaitForAsync(sent - driver.Failed, TimeSpan.FromSeconds(options.DrainSeconds), ct).ConfigureAwait(false);
         var wallSeconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
-        process.Refresh();
-        var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cpu = CpuSnapshot.Take(nodes, clients.Length).Since(cpuBefore);
         await stop.CancelAsync().ConfigureAwait(false);
         await follow.ConfigureAwait(false);
 
@@ -130,6 +131,7 @@ internal static class BenchmarkRun
         latencies.Sort();
         var window = Stopwatch.GetElapsedTime(wallStart, lastCommit).TotalSeconds;
         return new RunResult(
+            nodes.Mode,
             options.RateLabel,
             options.DurationSeconds,
             options.SyncWrites,
@@ -151,7 +153,8 @@ internal static class BenchmarkRun
             tracker.Blocks,
             tracker.ExtraRounds,
             tracker.Blocks > 0 ? (double)tracker.BlockTxs / tracker.Blocks : 0,
-            cpuSeconds,
+            cpu.LoadGeneratorSeconds,
+            cpu.NodeSeconds,
             wallSeconds,
             Environment.ProcessorCount,
             verifyPerSecond,

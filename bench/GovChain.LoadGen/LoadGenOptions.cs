@@ -31,9 +31,19 @@ internal sealed class LoadGenOptions
 
     public string? CsvPath { get; private set; }
 
+    /// <summary>Run the four nodes inside this process instead of as four node processes (no CPU per node).</summary>
+    public bool InProcess { get; private set; }
+
+    /// <summary>Keep the network folder (configurations, node logs, databases) after the run, to look into it.</summary>
+    public bool KeepFolder { get; private set; }
+
+    /// <summary>govchain.dll to run the node processes with; null finds the CLI's build output.</summary>
+    public string? CliPath { get; private set; }
+
     public const string Usage =
         "usage: GovChain.LoadGen [--rate N|max] [--duration S] [--senders N] [--concurrency N] [--max-pool N]\n" +
         "                        [--max-block-txs N] [--propose-ms N] [--no-sync-writes] [--drain S] [--csv PATH]\n" +
+        "                        [--in-process | --cli PATH/govchain.dll] [--keep-folder]\n" +
         "smoke run: GovChain.LoadGen --duration 3 --rate 50";
 
     public static LoadGenOptions Parse(string[] args)
@@ -58,8 +68,16 @@ internal sealed class LoadGenOptions
                 case "--propose-ms": o.ProposeMs = Positive(name, Value()); break;
                 case "--no-sync-writes": o.SyncWrites = false; break;
                 case "--csv": o.CsvPath = Value(); break;
+                case "--in-process": o.InProcess = true; break;
+                case "--keep-folder": o.KeepFolder = true; break;
+                case "--cli": o.CliPath = Value(); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
+        }
+
+        if (o.InProcess && o.CliPath is not null)
+        {
+            throw new ArgumentException("--cli names the node program of node processes; it has no use with --in-process");
         }
 
         return o;

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using GovChain.LoadGen;
 
-// The end-to-end benchmark: a 4-validator network in this process over real gRPC, pre-signed
-// land transactions, a fixed or maximum submission rate, and what the network committed.
+// The end-to-end benchmark: a 4-validator network (four node processes, or in this process) over
+// real gRPC, pre-signed land transactions, a fixed or maximum submission rate, and what the
+// network committed, with the CPU each node used.
 LoadGenOptions options;
 try
 {
@@ -22,13 +24,28 @@ Console.CancelKeyPress += (_, e) =>
     cts.Cancel();
 };
 
+// SIGTERM and SIGHUP stop the run the way Ctrl+C does: the node processes are stopped on the way out.
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cts.Cancel();
+}
+
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
+// The backstop when the orderly path is skipped: no node process outlives this one.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
+
 // Every stage is bounded; this is the backstop for all of them together.
 cts.CancelAfter(TimeSpan.FromSeconds(options.DurationSeconds + options.DrainSeconds + 600));
 try
 {
+    var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
+    RunResult.CheckCsvTarget(csv);
     var result = await BenchmarkRun.ExecuteAsync(options, cts.Token);
     result.Print();
-    var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
     result.AppendCsv(csv);
     Console.WriteLine($"CSV row appended to {csv}");
     return BenchmarkRun.Verdict(result, Console.Error) ? 0 : 1;

@@ -1,15 +1,10 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
-using Google.Protobuf;
 using GovChain.Client;
 using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
-using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
-using GovChain.Integration.Tests.Support;
-using GovChain.Node.Security;
-using GovChain.Protocol;
+using GovChain.Node.Configuration;
+using GovChain.Node.Setup;
 using GovChain.Rpc;
 
 namespace GovChain.Integration.Tests.Processes;
@@ -23,12 +18,11 @@ namespace GovChain.Integration.Tests.Processes;
 /// </summary>
 internal sealed class ProcessCluster : IDisposable
 {
-    public static readonly string[] Departments = ["land-registry", "finance", "education", "justice"];
+    public static readonly string[] Departments = [.. NetworkBlueprint.DefaultDepartments];
 
     private static readonly KeyFile.KdfCost CheapKdf = new(1, 1UL << 20);
     private readonly List<IDisposable> _owned = [];
-    private readonly int[] _clientPorts;
-    private readonly int[] _peerPorts;
+    private readonly NetworkFolder _folder;
     private readonly GovChainClient[] _clients;
     private readonly ProcessClusterOptions _options;
 
@@ -37,53 +31,40 @@ internal sealed class ProcessCluster : IDisposable
         _options = options ?? new ProcessClusterOptions();
         Root = Directory.CreateTempSubdirectory("govchain-processes-").FullName;
         var cli = LocateCli();
-        var ports = FreePorts.Take(Departments.Length * 2);
-        _clientPorts = ports[..Departments.Length];
-        _peerPorts = ports[Departments.Length..];
-        Registrar = Own(KeyPair.Generate());
-
-        var genesis = new Genesis
+        var network = Own(new NetworkBlueprint
         {
             ChainId = "govchain-processes",
-            GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000,
-            Consensus = new ConsensusParams { MaxBlockTxs = 1000 },
-        };
-        var certificates = new X509Certificate2[Departments.Length];
-        for (var i = 0; i < Departments.Length; i++)
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(Root, Departments[i])).FullName;
-            using var key = KeyPair.Generate();
-            var passphrase = $"passphrase of {Departments[i]} {Guid.NewGuid():N}";
-            File.WriteAllText(Path.Combine(folder, "validator.pass"), passphrase + "\n");
-            KeyFile.Write(Path.Combine(folder, "validator.key"), key, passphrase, CheapKdf);
-
-            certificates[i] = Own(DepartmentCertificates.Create(Departments[i], ["127.0.0.1", "localhost"], TimeSpan.FromDays(1)));
-            DepartmentCertificates.WritePem(certificates[i], Path.Combine(folder, "tls.crt"), Path.Combine(folder, "tls.key"));
-            genesis.Departments.Add(new Department
+            Departments = Departments,
+            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
+            GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
+            CertificateValidity = TimeSpan.FromDays(1),
+            KeyCost = CheapKdf,
+            Consensus = new ConsensusTimeoutOptions
             {
-                Id = Departments[i],
-                Name = Departments[i],
-                ValidatorKey = ByteString.CopyFrom(key.PublicKey),
-                VotingPower = 10,
-                Endpoint = $"127.0.0.1:{_peerPorts[i]}",
-                TlsCertificate = ByteString.CopyFrom(certificates[i].RawData),
-            });
-        }
-
-        genesis.Roles.Add(new RoleGrant { Role = "land.registrar", Holder = ByteString.CopyFrom(Registrar.PublicKey), DepartmentId = Departments[0] });
-        File.WriteAllText(Path.Combine(Root, "genesis.json"), GenesisDocument.FromProto(genesis).ToJson());
+                ProposeMs = _options.Consensus.ProposeMs,
+                PrevoteMs = _options.Consensus.PrevoteMs,
+                PrecommitMs = _options.Consensus.PrecommitMs,
+                DeltaMs = _options.Consensus.DeltaMs,
+                RetransmitMs = _options.Consensus.RetransmitMs,
+                EmptyBlockDelayMs = _options.Consensus.EmptyBlockDelayMs,
+                SyncPollMs = _options.Consensus.SyncPollMs,
+                FreshStartGraceMs = _options.Consensus.FreshStartGraceMs,
+            },
+            Storage = new StorageSettings { SyncWrites = _options.SyncWrites },
+        }.Generate());
+        _folder = network.WriteTo(Root);
+        Registrar = network.RoleHolder("registrar").Key;
 
         Nodes = new NodeProcess[Departments.Length];
         _clients = new GovChainClient[Departments.Length];
         for (var i = 0; i < Departments.Length; i++)
         {
-            var config = Path.Combine(Root, Departments[i], "node.json");
-            File.WriteAllText(config, NodeConfiguration(i));
+            var department = network.Departments[i];
             var program = _options.Programs.TryGetValue(i, out var other) ? other : cli;
-            Nodes[i] = Own(new NodeProcess(program, config, Path.Combine(Root, $"{Departments[i]}.log")));
-            _clients[i] = Own(new GovChainClient(new Uri($"https://127.0.0.1:{_clientPorts[i]}"), new GovChainClientOptions
+            Nodes[i] = Own(new NodeProcess(program, _folder.ConfigFile(department.Id), Path.Combine(Root, $"{department.Id}.log")));
+            _clients[i] = Own(new GovChainClient(department.ClientUri, new GovChainClientOptions
             {
-                Channel = new RpcChannelOptions { TrustedServerCertificates = [certificates[i]], ConnectTimeout = TimeSpan.FromSeconds(3) },
+                Channel = new RpcChannelOptions { TrustedServerCertificates = [department.Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
                 DefaultTimeout = TimeSpan.FromSeconds(10),
                 DefaultWaitTimeout = TimeSpan.FromSeconds(30),
             }));
@@ -99,7 +80,7 @@ internal sealed class ProcessCluster : IDisposable
     /// <summary>An SDK client of node <paramref name="i"/>'s client API, trusting that node's certificate only.</summary>
     public GovChainClient Client(int i) => _clients[i];
 
-    public string DataDirectory(int i) => Path.Combine(Root, Departments[i], "data");
+    public string DataDirectory(int i) => _folder.DataDirectory(Departments[i]);
 
     public Task StartAllAsync(TimeSpan limit)
     {
@@ -234,23 +215,6 @@ internal sealed class ProcessCluster : IDisposable
 
         throw new DirectoryNotFoundException($"No GovChain.sln above {AppContext.BaseDirectory}.");
     }
-
-    /// <summary>The node's JSON configuration, with paths relative to its own folder as an operator would write them.</summary>
-    private string NodeConfiguration(int i) => JsonSerializer.Serialize(
-        new
-        {
-            DataDirectory = "data",
-            DepartmentId = Departments[i],
-            GenesisFile = "../genesis.json",
-            ValidatorKeyFile = "validator.key",
-            ValidatorPassphraseFile = "validator.pass",
-            ListenAddress = $"127.0.0.1:{_clientPorts[i]}",
-            PeerListenAddress = $"127.0.0.1:{_peerPorts[i]}",
-            Tls = new { CertificateFile = "tls.crt", KeyFile = "tls.key" },
-            Consensus = _options.Consensus,
-            Storage = new { _options.SyncWrites },
-        },
-        new JsonSerializerOptions { WriteIndented = true });
 
     private T Own<T>(T disposable)
         where T : IDisposable

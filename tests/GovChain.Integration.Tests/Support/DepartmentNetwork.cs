@@ -1,12 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
-using Google.Protobuf;
 using GovChain.Client;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
-using GovChain.Node.Security;
-using GovChain.Protocol;
+using GovChain.Node.Setup;
 using GovChain.Rpc;
 
 namespace GovChain.Integration.Tests.Support;
@@ -18,49 +16,46 @@ namespace GovChain.Integration.Tests.Support;
 /// </summary>
 internal sealed class DepartmentNetwork : IAsyncDisposable
 {
-    public static readonly string[] Departments = ["land-registry", "finance", "education", "justice"];
+    /// <summary>The validator keys are handed to the nodes directly; their files are written at the lowest Argon2id cost.</summary>
+    private static readonly KeyFile.KdfCost CheapKdf = new(1, 1UL << 20);
+
+    public static readonly string[] Departments = [.. NetworkBlueprint.DefaultDepartments];
 
     private readonly List<IDisposable> _owned = [];
-    private readonly int[] _clientPorts;
-    private readonly int[] _peerPorts;
+    private readonly GeneratedNetwork _network;
+    private readonly NetworkFolder _folder;
 
     public DepartmentNetwork()
     {
         Root = Directory.CreateTempSubdirectory("govchain-integration-").FullName;
-        var ports = FreePorts.Take(Departments.Length * 2);
-        _clientPorts = ports[..Departments.Length];
-        _peerPorts = ports[Departments.Length..];
-        Registrar = Own(KeyPair.Generate());
-
-        var genesis = new Genesis
+        var roles = Departments.Select(d => new RoleHolderSpec($"admin-{d}", "department.admin", d)).ToList();
+        roles.Add(new RoleHolderSpec("registrar", "land.registrar", Departments[0]));
+        _network = Own(new NetworkBlueprint
         {
             ChainId = "govchain-integration",
-            GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000,
-            Consensus = new ConsensusParams { MaxBlockTxs = 1000 },
-        };
-        for (var i = 0; i < Departments.Length; i++)
-        {
-            var key = Own(KeyPair.Generate());
-            var certificate = Own(DepartmentCertificates.Create(Departments[i], ["127.0.0.1", "localhost"], TimeSpan.FromDays(1)));
-            DepartmentCertificates.WritePem(certificate, CertificateFile(i), KeyFile(i));
-            ValidatorKeys.Add(key);
-            Certificates.Add(certificate);
-            genesis.Departments.Add(new Department
+            Departments = Departments,
+            RoleHolders = roles,
+            GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
+            CertificateValidity = TimeSpan.FromDays(1),
+            KeyCost = CheapKdf,
+            Consensus = new ConsensusTimeoutOptions
             {
-                Id = Departments[i],
-                Name = Departments[i],
-                ValidatorKey = ByteString.CopyFrom(key.PublicKey),
-                VotingPower = 10,
-                Endpoint = $"127.0.0.1:{_peerPorts[i]}",
-                TlsCertificate = ByteString.CopyFrom(certificate.RawData),
-            });
-            var admin = Own(KeyPair.Generate());
-            genesis.Roles.Add(new RoleGrant { Role = "department.admin", Holder = ByteString.CopyFrom(admin.PublicKey), DepartmentId = Departments[i] });
-        }
-
-        genesis.Roles.Add(new RoleGrant { Role = "land.registrar", Holder = ByteString.CopyFrom(Registrar.PublicKey), DepartmentId = Departments[0] });
-        Genesis = GenesisDocument.FromProto(genesis);
-        File.WriteAllText(GenesisFile, Genesis.ToJson());
+                ProposeMs = 1000,
+                PrevoteMs = 300,
+                PrecommitMs = 300,
+                DeltaMs = 100,
+                RetransmitMs = 200,
+                EmptyBlockDelayMs = 50,
+                SyncPollMs = 200,
+                FreshStartGraceMs = 1000,
+            },
+            Storage = new StorageSettings { SyncWrites = true },
+        }.Generate());
+        _folder = _network.WriteTo(Root);
+        Registrar = _network.RoleHolder("registrar").Key;
+        ValidatorKeys.AddRange(_network.Departments.Select(d => d.ValidatorKey));
+        Certificates.AddRange(_network.Departments.Select(d => d.Certificate));
+        Genesis = _network.Genesis;
         Nodes = new GovChainNode?[Departments.Length];
     }
 
@@ -78,9 +73,7 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
 
     public IEnumerable<GovChainNode> Running => Nodes.Where(n => n is not null)!;
 
-    private string GenesisFile => Path.Combine(Root, "genesis.json");
-
-    public int PeerPort(int i) => _peerPorts[i];
+    public int PeerPort(int i) => _network.Departments[i].PeerPort;
 
     public async Task StartAsync(int i)
     {
@@ -103,7 +96,7 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
     /// <summary>An SDK client of node <paramref name="i"/>'s client API, trusting that node's certificate only.</summary>
     public GovChainClient Client(int i)
     {
-        var client = new GovChainClient(new Uri($"https://127.0.0.1:{_clientPorts[i]}"), new GovChainClientOptions
+        var client = new GovChainClient(_network.Departments[i].ClientUri, new GovChainClientOptions
         {
             Channel = new RpcChannelOptions { TrustedServerCertificates = [Certificates[i]] },
             DefaultTimeout = TimeSpan.FromSeconds(20),
@@ -144,31 +137,8 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 
-    private NodeOptions Options(int i) => new()
-    {
-        DataDirectory = Path.Combine(Root, Departments[i], "data"),
-        DepartmentId = Departments[i],
-        GenesisFile = GenesisFile,
-        ListenAddress = $"127.0.0.1:{_clientPorts[i]}",
-        PeerListenAddress = $"127.0.0.1:{_peerPorts[i]}",
-        Tls = new TlsOptions { CertificateFile = CertificateFile(i), KeyFile = KeyFile(i) },
-        Consensus = new ConsensusTimeoutOptions
-        {
-            ProposeMs = 1000,
-            PrevoteMs = 300,
-            PrecommitMs = 300,
-            DeltaMs = 100,
-            RetransmitMs = 200,
-            EmptyBlockDelayMs = 50,
-            SyncPollMs = 200,
-            FreshStartGraceMs = 1000,
-        },
-        Storage = new StorageSettings { SyncWrites = true },
-    };
-
-    private string CertificateFile(int i) => Path.Combine(Root, $"{Departments[i]}.crt");
-
-    private string KeyFile(int i) => Path.Combine(Root, $"{Departments[i]}.tls.key");
+    /// <summary>The node's configuration as its node.json reads, so an in-process node runs as a node process would.</summary>
+    private NodeOptions Options(int i) => _folder.LoadNodeOptions(Departments[i]);
 
     private T Own<T>(T disposable)
         where T : IDisposable

@@ -1,15 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using Google.Protobuf;
 using GovChain.Cli.Infrastructure;
 using GovChain.Core.Crypto;
-using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
-using GovChain.Node.Security;
-using GovChain.Protocol;
+using GovChain.Node.Setup;
 
 namespace GovChain.Cli.Localnet;
 
@@ -23,7 +15,7 @@ internal sealed record NetworkInitRequest(string OutputDirectory, IReadOnlyList<
 /// </summary>
 internal static class NetworkInitializer
 {
-    public static readonly string[] DefaultDepartments = ["land-registry", "finance", "education", "justice"];
+    public static readonly string[] DefaultDepartments = [.. NetworkBlueprint.DefaultDepartments];
 
     /// <summary>Argon2id at its interactive cost: a local network's nodes and demo open these keys often.</summary>
     private static readonly KeyFile.KdfCost LocalKeyCost = KeyFile.Interactive;
@@ -31,103 +23,39 @@ internal static class NetworkInitializer
     public static NetworkManifest Initialize(NetworkInitRequest request, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Validate(request);
-        var layout = new NetworkLayout(request.OutputDirectory);
-        PrepareFolder(layout, request.Force);
-        Ed25519.EnsureAvailable();
-
-        var ports = AssignPorts(request.BasePort, request.Departments.Count);
-        var manifest = new NetworkManifest { ChainId = request.ChainId };
-        var genesis = new Genesis
+        var blueprint = new NetworkBlueprint
         {
             ChainId = request.ChainId,
-            GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Consensus = new ConsensusParams { MaxBlockTxs = 1000 },
+            Departments = request.Departments,
+            RoleHolders = request.Departments.Count > 0 ? NetworkBlueprint.StandardRoleHolders(request.Departments) : [],
+            BasePort = request.BasePort,
+            KeyCost = LocalKeyCost,
         };
 
-        for (var i = 0; i < request.Departments.Count; i++)
-        {
-            var id = request.Departments[i];
-            progress?.Invoke($"department {id}: validator key, TLS certificate, node configuration");
-            Directory.CreateDirectory(layout.DepartmentDirectory(id));
-            using var key = WriteKey(layout.ValidatorKeyFile(id), layout.ValidatorPassphraseFile(id));
-            using var certificate = DepartmentCertificates.Create(id, ["127.0.0.1", "localhost"], TimeSpan.FromDays(365));
-            DepartmentCertificates.WritePem(certificate, layout.CertificateFile(id), layout.CertificateKeyFile(id));
-            var department = new ManifestDepartment { Id = id, ClientAddress = $"127.0.0.1:{ports[2 * i]}", PeerAddress = $"127.0.0.1:{ports[(2 * i) + 1]}" };
-            manifest.Departments.Add(department);
-            File.WriteAllText(layout.ConfigFile(id), NodeConfig(id, department).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            genesis.Departments.Add(new Department
-            {
-                Id = id,
-                Name = id,
-                ValidatorKey = ByteString.CopyFrom(key.PublicKey),
-                VotingPower = 10,
-                Endpoint = department.PeerAddress,
-                TlsCertificate = ByteString.CopyFrom(certificate.RawData),
-            });
-        }
+        // Checked before the folder is touched: a bad request writes nothing.
+        var layout = new NetworkLayout(request.OutputDirectory);
+        using var network = Generate(blueprint, () => PrepareFolder(layout, request.Force));
+        network.WriteTo(layout.Root, progress);
 
-        Directory.CreateDirectory(layout.RolesDirectory);
-        foreach (var (name, role, department) in RoleHolders(request.Departments))
-        {
-            progress?.Invoke($"role holder {name}: {role} of {department}");
-            using var key = WriteKey(layout.RoleKeyFile(name), layout.RolePassphraseFile(name));
-            genesis.Roles.Add(new RoleGrant { Role = role, Holder = ByteString.CopyFrom(key.PublicKey), DepartmentId = department });
-            manifest.RoleHolders.Add(new ManifestRoleHolder { Name = name, Role = role, DepartmentId = department, PublicKey = Hex.Encode(key.PublicKey) });
-        }
-
-        progress?.Invoke("genesis.json");
-        var document = GenesisDocument.FromProto(genesis, "the new genesis");
-        File.WriteAllText(layout.GenesisFile, document.ToJson());
+        var manifest = new NetworkManifest { ChainId = request.ChainId };
+        manifest.Departments.AddRange(network.Departments.Select(d => new ManifestDepartment { Id = d.Id, ClientAddress = d.ClientAddress, PeerAddress = d.PeerAddress }));
+        manifest.RoleHolders.AddRange(network.RoleHolders.Select(h => new ManifestRoleHolder { Name = h.Name, Role = h.Role, DepartmentId = h.DepartmentId, PublicKey = Hex.Encode(h.Key.PublicKey) }));
         layout.WriteManifest(manifest);
         File.WriteAllText(layout.ReadmeFile, Readme(request.ChainId));
         return manifest;
     }
 
-    /// <summary>The demo's role holders: each role held for the department that does that work, or the first one.</summary>
-    public static IEnumerable<(string Name, string Role, string Department)> RoleHolders(IReadOnlyList<string> departments)
+    private static GeneratedNetwork Generate(NetworkBlueprint blueprint, Action prepareFolder)
     {
-        string Prefer(string id) => departments.Contains(id) ? id : departments[0];
-        foreach (var d in departments)
+        try
         {
-            yield return ($"admin-{d}", "department.admin", d);
+            blueprint.Validate();
+            prepareFolder();
+            return blueprint.Generate();
         }
-
-        yield return ("registrar", "land.registrar", Prefer("land-registry"));
-        yield return ("bank", "land.bank", Prefer("finance"));
-        yield return ("university", "identity.issuer", Prefer("education"));
-        yield return ("procurement-officer", "procurement.officer", Prefer("finance"));
-        yield return ("inspector", "procurement.inspector", Prefer("justice"));
-    }
-
-    private static void Validate(NetworkInitRequest request)
-    {
-        if (request.Departments.Count is 0 or > 64)
+        catch (ArgumentException ex)
         {
-            throw new CliError("a network has 1 to 64 departments");
-        }
-
-        foreach (var d in request.Departments)
-        {
-            if (d.Length is 0 or > 64 || !d.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                throw new CliError($"department '{d}': use 1 to 64 lower-case letters, digits and '-'");
-            }
-        }
-
-        if (request.Departments.Distinct(StringComparer.Ordinal).Count() != request.Departments.Count)
-        {
-            throw new CliError("a department is listed twice");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.ChainId))
-        {
-            throw new CliError("--chain-id must not be empty");
-        }
-
-        if (request.BasePort != 0 && (request.BasePort < 1024 || request.BasePort + (request.Departments.Count * 10) > 65535))
-        {
-            throw new CliError($"--base-port {request.BasePort}: use 0 (free ports) or a port from 1024 leaving room for 10 per department");
+            throw new CliError(ex.Message);
         }
     }
 
@@ -155,60 +83,6 @@ internal static class NetworkInitializer
 
         Directory.CreateDirectory(layout.Root);
     }
-
-    /// <summary>Client API on base + 10i, peer listener on base + 10i + 1; base 0 takes loopback ports free right now.</summary>
-    private static int[] AssignPorts(int basePort, int departments)
-    {
-        if (basePort != 0)
-        {
-            return Enumerable.Range(0, departments).SelectMany(i => new[] { basePort + (10 * i), basePort + (10 * i) + 1 }).ToArray();
-        }
-
-        var listeners = Enumerable.Range(0, departments * 2).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
-
-    private static KeyPair WriteKey(string keyFile, string passphraseFile)
-    {
-        var passphrase = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
-        KeyFile.WritePrivate(passphraseFile, Encoding.UTF8.GetBytes(passphrase + "\n"));
-        var key = KeyPair.Generate();
-        KeyFile.Write(keyFile, key, passphrase, LocalKeyCost);
-        return key;
-    }
-
-    /// <summary>Paths relative to the config's own folder, so the network folder can be moved as a whole.</summary>
-    private static JsonObject NodeConfig(string id, ManifestDepartment department) => new()
-    {
-        ["DataDirectory"] = "data",
-        ["DepartmentId"] = id,
-        ["GenesisFile"] = "../genesis.json",
-        ["ValidatorKeyFile"] = "validator.key",
-        ["ValidatorPassphraseFile"] = "validator.pass",
-        ["ListenAddress"] = department.ClientAddress,
-        ["PeerListenAddress"] = department.PeerAddress,
-        ["Tls"] = new JsonObject { ["CertificateFile"] = "tls.crt", ["KeyFile"] = "tls.key" },
-        // Short timeouts for a loopback network: rounds that fail (a stopped node) move on quickly.
-        ["Consensus"] = new JsonObject
-        {
-            ["ProposeMs"] = 1000,
-            ["PrevoteMs"] = 300,
-            ["PrecommitMs"] = 300,
-            ["DeltaMs"] = 100,
-            ["RetransmitMs"] = 200,
-            ["EmptyBlockDelayMs"] = 500,
-            ["SyncPollMs"] = 250,
-            ["FreshStartGraceMs"] = 1500,
-        },
-    };
 
     private static string Readme(string chainId) => $"""
         GovChain network folder for chain '{chainId}', written by 'govchain network init'.

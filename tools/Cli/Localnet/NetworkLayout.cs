@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovChain.Node.Setup;
 
 namespace GovChain.Cli.Localnet;
 
@@ -15,40 +16,43 @@ internal sealed class NetworkLayout
 
     public NetworkLayout(string root)
     {
-        Root = Path.GetFullPath(root);
+        Folder = new NetworkFolder(root);
     }
 
-    public string Root { get; }
+    /// <summary>The files every network folder has (genesis, keys, certificates, node configurations).</summary>
+    public NetworkFolder Folder { get; }
 
-    public string GenesisFile => Path.Combine(Root, "genesis.json");
+    public string Root => Folder.Root;
+
+    public string GenesisFile => Folder.GenesisFile;
 
     public string ManifestFile => Path.Combine(Root, ManifestFileName);
 
     public string ReadmeFile => Path.Combine(Root, "README.txt");
 
-    public string RolesDirectory => Path.Combine(Root, "roles");
+    public string RolesDirectory => Folder.RolesDirectory;
 
-    public string DepartmentDirectory(string department) => Path.Combine(Root, department);
+    public string DepartmentDirectory(string department) => Folder.DepartmentDirectory(department);
 
-    public string ConfigFile(string department) => Path.Combine(DepartmentDirectory(department), "node.json");
+    public string ConfigFile(string department) => Folder.ConfigFile(department);
 
-    public string ValidatorKeyFile(string department) => Path.Combine(DepartmentDirectory(department), "validator.key");
+    public string ValidatorKeyFile(string department) => Folder.ValidatorKeyFile(department);
 
-    public string ValidatorPassphraseFile(string department) => Path.Combine(DepartmentDirectory(department), "validator.pass");
+    public string ValidatorPassphraseFile(string department) => Folder.ValidatorPassphraseFile(department);
 
-    public string CertificateFile(string department) => Path.Combine(DepartmentDirectory(department), "tls.crt");
+    public string CertificateFile(string department) => Folder.CertificateFile(department);
 
-    public string CertificateKeyFile(string department) => Path.Combine(DepartmentDirectory(department), "tls.key");
+    public string CertificateKeyFile(string department) => Folder.CertificateKeyFile(department);
 
-    public string DataDirectory(string department) => Path.Combine(DepartmentDirectory(department), "data");
+    public string DataDirectory(string department) => Folder.DataDirectory(department);
 
     public string LogFile(string department) => Path.Combine(DepartmentDirectory(department), "node.log");
 
     public string PidFile(string department) => Path.Combine(DepartmentDirectory(department), "node.pid");
 
-    public string RoleKeyFile(string holder) => Path.Combine(RolesDirectory, holder + ".key");
+    public string RoleKeyFile(string holder) => Folder.RoleKeyFile(holder);
 
-    public string RolePassphraseFile(string holder) => Path.Combine(RolesDirectory, holder + ".pass");
+    public string RolePassphraseFile(string holder) => Folder.RolePassphraseFile(holder);
 
     public bool HasNetwork => File.Exists(ManifestFile) && File.Exists(GenesisFile);
 
