@@ -123,7 +123,7 @@ internal sealed partial class StateStore : IStateStore
                     continue;
                 }
 
-                if (current is { } replaced)
+                if (current is { } replaced && _options.KeepRecentHeights > 0)
                 {
                     staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleValue, StorageKeys.ValueKey(keyHash, replaced.Version)));
                 }
@@ -139,9 +139,14 @@ internal sealed partial class StateStore : IStateStore
         leafChanges.Sort((a, b) => a.KeyHash.CompareTo(b.KeyHash));
         var update = new StateTreeUpdate(snapshot, _nodes, height);
         var newRoot = update.Apply(baseRoot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leafChanges));
-        foreach (var node in update.StaleNodes)
+        // The stale index only serves pruning: a database that keeps every height does not write
+        // it (for a block of 1,000 transactions it is thousands of records, more than the block).
+        if (_options.KeepRecentHeights > 0)
         {
-            staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleNode, node));
+            foreach (var node in update.StaleNodes)
+            {
+                staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleNode, node));
+            }
         }
 
         StorageMetrics.StatePrepared(leafChanges.Count);
