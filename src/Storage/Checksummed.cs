@@ -22,6 +22,14 @@ internal static class Checksummed
         return framed;
     }
 
+    /// <summary>Writes the checksum of <c>framed[Size..]</c> into <c>framed[..Size]</c>, framing a payload already in place.</summary>
+    public static void Seal(Span<byte> framed)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(framed[Size..], digest);
+        digest[..Size].CopyTo(framed);
+    }
+
     public static ReadOnlySpan<byte> Unwrap(ReadOnlySpan<byte> framed, string what)
     {
         if (framed.Length < Size)

@@ -14,6 +14,9 @@ internal static class StorageMetrics
     private static readonly Counter<long> StateKeysChanged = Meter.CreateCounter<long>("govchain.storage.state.keys_changed", "{key}");
     private static readonly Counter<long> ProofsGenerated = Meter.CreateCounter<long>("govchain.storage.state.proofs", "{proof}");
     private static readonly Counter<long> PrunedRecords = Meter.CreateCounter<long>("govchain.storage.state.pruned", "{record}");
+    private static readonly Counter<long> StateReads = Meter.CreateCounter<long>("govchain.storage.state.reads", "{read}", "Reads of the state, by where they were answered (cache or store).");
+    private static readonly KeyValuePair<string, object?> FromCache = new("source", "cache");
+    private static readonly KeyValuePair<string, object?> FromStore = new("source", "store");
     private static readonly Counter<long> WalAppends = Meter.CreateCounter<long>("govchain.storage.wal.appends", "{record}");
 
     public static void Appended(long bytes, double milliseconds)
@@ -24,6 +27,8 @@ internal static class StorageMetrics
     }
 
     public static void StatePrepared(int keys) => StateKeysChanged.Add(keys);
+
+    public static void StateRead(bool cached) => StateReads.Add(1, cached ? FromCache : FromStore);
 
     public static void ProofGenerated() => ProofsGenerated.Add(1);
 

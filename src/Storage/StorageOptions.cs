@@ -9,7 +9,11 @@ public sealed record StorageOptions
     /// </summary>
     public bool SyncWrites { get; init; } = true;
 
-    /// <summary>How many recent heights of state stay readable and provable; 0 keeps every height.</summary>
+    /// <summary>
+    /// How many recent heights of state stay readable and provable; 0 keeps every height.
+    /// With 0 the stale index pruning works from is not written, so turning pruning on later
+    /// reclaims what becomes stale from then on, not the history written before.
+    /// </summary>
     public int KeepRecentHeights { get; init; }
 
     /// <summary>Size of the block cache shared by all column families.</summary>

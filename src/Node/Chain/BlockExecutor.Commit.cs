@@ -75,10 +75,11 @@ public sealed partial class BlockExecutor
         _db.Blocks.Append(block, certificate, receipts, prepared.State);
         _prepared.Clear();
 
+        // The append checked each receipt's tx id against its transaction: no need to hash them again.
         var ids = new Hash32[block.Transactions.Count];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = block.Transactions[i].Id();
+            ids[i] = new Hash32(receipts[i].TxId.Span);
         }
 
         _pool.RemoveCommitted(ids);

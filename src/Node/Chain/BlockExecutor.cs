@@ -3,6 +3,7 @@ using GovChain.Contracts.Engine;
 using GovChain.Core.Blocks;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
+using GovChain.Core.Merkle;
 using GovChain.Core.Transactions;
 using GovChain.Node.Mempool;
 using GovChain.Node.Metrics;
@@ -149,7 +150,14 @@ public sealed partial class BlockExecutor
             block.Evidence.Add(e);
         }
 
-        block.Header.TxRoot = ByteString.CopyFrom(BlockHashing.TxRoot(block.Transactions).ToArray());
+        // The pool's verified transactions carry their ids: the root needs no hashing of the bodies.
+        var ids = new Hash32[txs.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = txs[i].Id;
+        }
+
+        block.Header.TxRoot = ByteString.CopyFrom(MerkleTree.RootOfHashes(ids).ToArray());
         block.Header.EvidenceHash = ByteString.CopyFrom(BlockHashing.EvidenceRoot(block.Evidence).ToArray());
         var execution = _engine.ExecuteBlock(Context(block.Header), txs, _db.State.Latest());
         var state = _db.State.Prepare(height, execution.Changes);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using GovChain.Core.Blocks;
 using GovChain.Core.Hashing;
+using GovChain.Core.Merkle;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 using GovChain.Storage.Engine;
@@ -22,6 +23,7 @@ internal sealed partial class BlockStore : IBlockStore
     private readonly Lock _commitLock;
     private readonly string _chainId;
     private readonly Hash32 _genesisHash;
+    private readonly RecordBuffer _records = new();
     private ulong _lastHeight;
     private Hash32 _lastHash;
 
@@ -70,15 +72,24 @@ internal sealed partial class BlockStore : IBlockStore
             batch.Put(Column.Blocks, StorageKeys.Height(height), record);
             batch.Put(Column.BlockHashes, hash.ToArray(), StorageKeys.Height(height));
 
+            // Each transaction and receipt is serialized once, into a reused buffer: the receipt's
+            // bytes give both its stored record and its leaf of the receipts root.
             Span<byte> position = stackalloc byte[StorageKeys.HeightIndexSize];
             Span<byte> id = stackalloc byte[Hash32.Size];
+            var receiptHashes = new Hash32[ids.Length];
             for (var i = 0; i < ids.Length; i++)
             {
                 StorageKeys.WriteHeightIndex(position, height, (uint)i);
                 ids[i].CopyTo(id);
-                batch.Put(Column.Transactions, position, Checksummed.Wrap(block.Transactions[i].ToByteArray()));
-                batch.Put(Column.Receipts, position, Checksummed.Wrap(receipts[i].ToByteArray()));
+                batch.Put(Column.Transactions, position, _records.Frame(block.Transactions[i], out _));
+                batch.Put(Column.Receipts, position, _records.Frame(receipts[i], out var receiptBytes));
+                receiptHashes[i] = Hashes.Tagged(HashDomain.Receipt, receiptBytes);
                 batch.Put(Column.TxIndex, id, position);
+            }
+
+            if (!MerkleTree.RootOfHashes(receiptHashes).Equals(block.Header.ReceiptsRoot.Span))
+            {
+                throw new StorageException($"The receipts do not match the receipts root of block {height}.");
             }
 
             var pending = _state.WriteCommit(batch, state);
@@ -123,12 +134,6 @@ internal sealed partial class BlockStore : IBlockStore
     private Hash32[] CheckContents(
         Block block, CommitCertificate certificate, IReadOnlyList<Receipt> receipts, PreparedState state, ulong height, Hash32 hash)
     {
-        var problem = BlockHashing.CheckBodyAgainstHeader(block);
-        if (problem is not null)
-        {
-            throw new StorageException($"Block {height} is inconsistent: {problem}.");
-        }
-
         if (certificate.Height != height || !hash.Equals(certificate.BlockHash.Span))
         {
             throw new StorageException($"The certificate is not for block {height} ({hash.ToShortString()}).");
@@ -140,10 +145,21 @@ internal sealed partial class BlockStore : IBlockStore
         }
 
         var ids = new Hash32[block.Transactions.Count];
-        var seen = new HashSet<Hash32>(ids.Length);
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = block.Transactions[i].Id();
+        }
+
+        // The ids just computed give the tx root too: each transaction is hashed once per append.
+        var problem = CheckBodyAgainstHeader(block, ids);
+        if (problem is not null)
+        {
+            throw new StorageException($"Block {height} is inconsistent: {problem}.");
+        }
+
+        var seen = new HashSet<Hash32>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
             var receipt = receipts[i] ?? throw new StorageException($"Receipt {i} of block {height} is null.");
             if (!ids[i].Equals(receipt.TxId.Span) || receipt.Height != height || receipt.Index != (uint)i)
             {
@@ -156,11 +172,6 @@ internal sealed partial class BlockStore : IBlockStore
             }
         }
 
-        if (!BlockHashing.ReceiptsRoot(receipts).Equals(block.Header.ReceiptsRoot.Span))
-        {
-            throw new StorageException($"The receipts do not match the receipts root of block {height}.");
-        }
-
         if (state.Height != height || !state.Root.Equals(block.Header.StateRoot.Span))
         {
             throw new StorageException(
@@ -168,5 +179,37 @@ internal sealed partial class BlockStore : IBlockStore
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// <see cref="BlockHashing.CheckBodyAgainstHeader"/> with the transaction ids already at
+    /// hand: tx count, tx root, evidence hash and the carried parent certificate.
+    /// </summary>
+    private static string? CheckBodyAgainstHeader(Block block, Hash32[] ids)
+    {
+        var header = block.Header;
+        if (header.TxCount != (uint)ids.Length)
+        {
+            return $"header says {header.TxCount} transactions, body has {ids.Length}";
+        }
+
+        if (!MerkleTree.RootOfHashes(ids).Equals(header.TxRoot.Span))
+        {
+            return "transactions do not match the header's tx root";
+        }
+
+        if (!BlockHashing.EvidenceRoot(block.Evidence).Equals(header.EvidenceHash.Span))
+        {
+            return "evidence does not match the header's evidence hash";
+        }
+
+        if (header.Height > 1)
+        {
+            return block.LastCommit is null || !block.LastCommit.Hash().Equals(header.LastCommitHash.Span)
+                ? "parent certificate does not match the header's last-commit hash"
+                : null;
+        }
+
+        return block.LastCommit is not null || !header.LastCommitHash.IsEmpty ? "the first block carries no parent certificate" : null;
     }
 }

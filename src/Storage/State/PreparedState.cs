@@ -18,7 +18,8 @@ public sealed class PreparedState
         int changeCount,
         List<(byte[] Key, byte[] Value)> nodeWrites,
         List<(byte[] Key, byte[] Value)> valueWrites,
-        List<byte[]> staleKeys)
+        List<byte[]> staleKeys,
+        List<(byte[] Key, byte[]? Value)> changed)
     {
         Owner = owner;
         Height = height;
@@ -28,6 +29,7 @@ public sealed class PreparedState
         NodeWrites = nodeWrites;
         ValueWrites = valueWrites;
         StaleKeys = staleKeys;
+        Changed = changed;
     }
 
     /// <summary>The height these changes are for.</summary>
@@ -52,4 +54,7 @@ public sealed class PreparedState
 
     /// <summary>Stale-index keys (see <see cref="StorageKeys.StaleKey"/>) for what these changes replace.</summary>
     internal List<byte[]> StaleKeys { get; }
+
+    /// <summary>Each changed key with its new value (null when deleted), for the value cache once committed.</summary>
+    internal List<(byte[] Key, byte[]? Value)> Changed { get; }
 }

@@ -15,16 +15,42 @@ internal sealed partial class StateStore
     internal byte[]? Get(ReadOnlySpan<byte> key, ulong height)
     {
         CheckReadable(height);
+        if (_values.TryGet(key, height, out _, out var value))
+        {
+            StorageMetrics.StateRead(cached: true);
+            return value;
+        }
+
         var keyHash = StateTreeHashing.KeyHash(key);
-        byte[]? value;
         using (var cursor = _kv.OpenCursor(Column.StateValues))
         {
-            value = ReadCurrent(cursor, keyHash, key, height)?.Value;
+            var stored = ReadCurrent(cursor, keyHash, key, height);
+            value = stored?.Value;
+            _values.Offer(key, height, stored?.Version ?? 0, value);
         }
+
+        StorageMetrics.StateRead(cached: false);
 
         // Pruning may have passed this height while we read; an answer from a pruned height could be wrong.
         CheckReadable(height);
         return value;
+    }
+
+    /// <summary>
+    /// The newest version of a key at or below <paramref name="height"/>, from the value cache
+    /// when it can answer, else through <paramref name="cursor"/> (and then offered to the cache).
+    /// </summary>
+    private StoredValue? ReadLatest(IKeyValueCursor cursor, in Hash32 keyHash, ReadOnlySpan<byte> key, ulong height)
+    {
+        if (_values.TryGet(key, height, out var version, out var value))
+        {
+            // Version 0 without a value is a key never written (the genesis state deletes nothing).
+            return value is null && version == 0 ? null : new StoredValue(version, value);
+        }
+
+        var stored = ReadCurrent(cursor, keyHash, key, height);
+        _values.Offer(key, height, stored?.Version ?? 0, stored?.Value);
+        return stored;
     }
 
     /// <summary>Positions <paramref name="cursor"/> on the newest version of the key at or below <paramref name="height"/>.</summary>

@@ -21,10 +21,15 @@ internal sealed partial class StateStore : IStateStore
     /// <summary>State-tree nodes kept in memory (about 200 bytes each): the upper levels of the tree, hot on every update and proof.</summary>
     public const int NodeCacheCapacity = 200_000;
 
+    /// <summary>Newest values of recently used keys kept in memory (entries, and bytes of keys and values).</summary>
+    public const int ValueCacheEntries = 200_000;
+    public const long ValueCacheBytes = 64L * 1024 * 1024;
+
     private readonly IKeyValueStore _kv;
     private readonly StorageOptions _options;
     private readonly Lock _commitLock;
     private readonly NodeCache _nodes = new(NodeCacheCapacity);
+    private readonly StateValueCache _values = new(ValueCacheEntries, ValueCacheBytes);
     private NodeRef _root;
     private ulong _height;
     private ulong _oldest;
@@ -41,6 +46,10 @@ internal sealed partial class StateStore : IStateStore
         var root = kv.Get(Column.StateRoots, StorageKeys.Height(lastHeight));
         _genesisWritten = lastHeight > 0 || root is not null;
         _root = root is null ? (lastHeight == 0 ? NodeRef.Empty : throw Missing(lastHeight)) : DecodeRoot(root);
+        if (_genesisWritten)
+        {
+            _values.Commit(lastHeight, []);
+        }
     }
 
     public ulong Height => Volatile.Read(ref _height);
@@ -100,6 +109,7 @@ internal sealed partial class StateStore : IStateStore
         var baseRoot = height == 0 ? NodeRef.Empty : RootAt(snapshot, last);
         var leafChanges = new List<LeafChange>(changes.Count);
         var valueWrites = new List<(byte[] Key, byte[] Value)>(changes.Count);
+        var changed = new List<(byte[] Key, byte[]? Value)>(changes.Count);
         var staleKeys = new List<byte[]>();
         using (var cursor = snapshot.OpenCursor(Column.StateValues))
         {
@@ -107,18 +117,19 @@ internal sealed partial class StateStore : IStateStore
             {
                 Validate(change);
                 var keyHash = StateTreeHashing.KeyHash(change.Key);
-                var current = height == 0 ? null : ReadCurrent(cursor, keyHash, change.Key, last);
+                var current = height == 0 ? null : ReadLatest(cursor, keyHash, change.Key, last);
                 if (current?.Value is null ? change.Value is null : change.Value is not null && current.Value.Value.AsSpan().SequenceEqual(change.Value))
                 {
                     continue;
                 }
 
-                if (current is { } replaced)
+                if (current is { } replaced && _options.KeepRecentHeights > 0)
                 {
                     staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleValue, StorageKeys.ValueKey(keyHash, replaced.Version)));
                 }
 
                 valueWrites.Add((StorageKeys.ValueKey(keyHash, height), ValueRecord.Encode(change.Key, change.Value)));
+                changed.Add(((byte[])change.Key.Clone(), (byte[]?)change.Value?.Clone()));
                 leafChanges.Add(change.Value is null
                     ? new LeafChange(keyHash, default, true)
                     : new LeafChange(keyHash, StateTreeHashing.ValueHash(change.Value), false));
@@ -128,13 +139,18 @@ internal sealed partial class StateStore : IStateStore
         leafChanges.Sort((a, b) => a.KeyHash.CompareTo(b.KeyHash));
         var update = new StateTreeUpdate(snapshot, _nodes, height);
         var newRoot = update.Apply(baseRoot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leafChanges));
-        foreach (var node in update.StaleNodes)
+        // The stale index only serves pruning: a database that keeps every height does not write
+        // it (for a block of 1,000 transactions it is thousands of records, more than the block).
+        if (_options.KeepRecentHeights > 0)
         {
-            staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleNode, node));
+            foreach (var node in update.StaleNodes)
+            {
+                staleKeys.Add(StorageKeys.StaleKey(height, StorageKeys.StaleNode, node));
+            }
         }
 
         StorageMetrics.StatePrepared(leafChanges.Count);
-        return new PreparedState(this, height, baseRoot.Hash, newRoot, leafChanges.Count, update.NodeWrites, valueWrites, staleKeys);
+        return new PreparedState(this, height, baseRoot.Hash, newRoot, leafChanges.Count, update.NodeWrites, valueWrites, staleKeys, changed);
     }
 
     public void CommitGenesis(PreparedState genesis)
@@ -200,7 +216,7 @@ internal sealed partial class StateStore : IStateStore
             }
         }
 
-        return new PendingCommit(prepared.Height, prepared.RootRef, oldest, prepared.NodeWrites);
+        return new PendingCommit(prepared.Height, prepared.RootRef, oldest, prepared.NodeWrites, prepared.Changed);
     }
 
     /// <summary>Makes a written commit visible to readers; called after the batch reached the store.</summary>
@@ -212,13 +228,16 @@ internal sealed partial class StateStore : IStateStore
             _nodes.Add(NodeKey.FromStorageKey(key), TreeNode.Decode(value));
         }
 
+        // Before the height is published: a reader of the new height must find the new values.
+        _values.Commit(commit.Height, commit.Changed);
         _root = commit.Root;
         _genesisWritten = true;
         Volatile.Write(ref _oldest, commit.Oldest);
         Volatile.Write(ref _height, commit.Height);
     }
 
-    internal readonly record struct PendingCommit(ulong Height, NodeRef Root, ulong Oldest, List<(byte[] Key, byte[] Value)> Nodes);
+    internal readonly record struct PendingCommit(
+        ulong Height, NodeRef Root, ulong Oldest, List<(byte[] Key, byte[] Value)> Nodes, List<(byte[] Key, byte[]? Value)> Changed);
 
     private void Prune(IKeyValueBatch batch, ulong oldest, ulong newOldest)
     {
