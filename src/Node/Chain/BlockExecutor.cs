@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using GovChain.Contracts.Engine;
 using GovChain.Core.Blocks;
@@ -79,7 +80,11 @@ public sealed partial class BlockExecutor
         MaxBlockTxs = parameters is { MaxBlockTxs: > 0 } ? (int)Math.Min(parameters.MaxBlockTxs, int.MaxValue) : DefaultMaxBlockTxs;
         MaxBlockBytes = parameters is { MaxBlockBytes: > 0 } ? parameters.MaxBlockBytes : DefaultMaxBlockBytes;
         MaxTxBytes = parameters is { MaxTxBytes: > 0 } ? (int)Math.Min(parameters.MaxTxBytes, int.MaxValue) : DefaultMaxTxBytes;
+        Budget = new ProposalBudget(MaxBlockTxs, TimeSpan.Zero);
     }
+
+    /// <summary>Bounds this node's proposals by what it can execute in time (off until given a budget).</summary>
+    public ProposalBudget Budget { get; }
 
     public int MaxBlockTxs { get; }
 
@@ -115,7 +120,8 @@ public sealed partial class BlockExecutor
     {
         ArgumentNullException.ThrowIfNull(evidence);
         RequireNextHeight(height);
-        var txs = _pool.Reap(MaxBlockTxs, MaxBlockBytes - 4096);
+        var started = Stopwatch.GetTimestamp();
+        var txs = _pool.Reap(Budget.MaxTransactions, MaxBlockBytes - 4096);
         var parentTime = ParentTime(height);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var block = new Block
@@ -165,6 +171,7 @@ public sealed partial class BlockExecutor
         block.Header.ReceiptsRoot = ByteString.CopyFrom(BlockHashing.ReceiptsRoot(execution.Receipts).ToArray());
         var prepared = new PreparedBlock(block, block.Header.Hash(), execution, state);
         Remember(prepared);
+        Budget.Observe(txs.Count, Stopwatch.GetElapsedTime(started));
         return prepared;
     }
 
@@ -194,7 +201,14 @@ public sealed partial class BlockExecutor
                 return problem;
             }
 
-            return Execute(block, hash, verified!, out _);
+            var started = Stopwatch.GetTimestamp();
+            problem = Execute(block, hash, verified!, out _);
+            if (problem is null)
+            {
+                Budget.Observe(block.Transactions.Count, Stopwatch.GetElapsedTime(started));
+            }
+
+            return problem;
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -63,7 +63,12 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Metrics.SetHeight(database.Blocks.LastHeight);
         Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time, _networkHandler))
             ?? throw new InvalidOperationException("The peer network factory returned null.");
-        Consensus = new ConsensusDriver(DriverOptions(options, identity), database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
+        var driverOptions = DriverOptions(options, identity);
+
+        // The proposer executes its block, then each validator does, all inside the propose
+        // timeout: each execution gets two fifths of it.
+        Executor.Budget.ExecutionBudget = TimeSpan.FromMilliseconds(driverOptions.Protocol.Timeouts.ProposeMs * 2 / 5);
+        Consensus = new ConsensusDriver(driverOptions, database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
         PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
         _networkHandler.Target = PeerHandler;
         Status = new NodeStatusSource(this);

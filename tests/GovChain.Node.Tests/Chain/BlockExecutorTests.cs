@@ -52,6 +52,24 @@ public sealed class BlockExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void BuildProposal_AfterSlowExecution_OffersOnlyWhatFitsTheBudget_AndLeavesTheRestPending()
+    {
+        var citizens = Enumerable.Range(0, 150).Select(i => _cluster.Key(1000 + i)).ToArray();
+        var txs = citizens.Select((c, i) => _cluster.Sign(c, IdentityCalls.Register(TestCluster.Sha("budget" + i)), 1)).ToArray();
+        Assert.All(_node.SubmitTransactions(txs), r => Assert.True(r.IsAdmitted));
+
+        // As if blocks had been taking 5 ms per transaction: the 400 ms budget holds 80.
+        Executor.Budget.ExecutionBudget = TimeSpan.FromMilliseconds(400);
+        Executor.Budget.Observe(1000, TimeSpan.FromSeconds(5));
+
+        var proposal = Executor.BuildProposal(1, []);
+
+        Assert.Equal(80u, proposal.Block.Header.TxCount);
+        Assert.Null(BlockHashing.CheckBodyAgainstHeader(proposal.Block));
+        Assert.Equal(150, _node.Mempool.Count);
+    }
+
+    [Fact]
     public void Validate_TamperedStateRoot_IsRefusedAndCommitsNothing()
     {
         var block = Executor.BuildProposal(1, []).Block.Clone();
