@@ -420,8 +420,10 @@ public sealed partial class ConsensusMachine
             _evidence.RemoveAt(0);
         }
 
-        _evidence.Add(evidence);
-        Emit(new ReportEvidence(evidence));
+        // Canonical, so that every node that saw this pair reports the same bytes.
+        var canonical = EvidenceCanonicalForm.Canonicalize(evidence);
+        _evidence.Add(canonical);
+        Emit(new ReportEvidence(canonical));
     }
 
     private bool VerifyVote(Vote vote)

@@ -83,16 +83,7 @@ public sealed partial class BlockExecutor
             }
         }
 
-        foreach (var evidence in block.Evidence)
-        {
-            var problem = CheckEvidence(evidence, height);
-            if (problem is not null)
-            {
-                return "evidence: " + problem;
-            }
-        }
-
-        return null;
+        return CheckBlockEvidence(block.Evidence, height);
     }
 
     private string? CheckEvidence(Evidence evidence, ulong height)

@@ -151,7 +151,7 @@ public sealed partial class BlockExecutor
             block.Header.LastCommitHash = ByteString.CopyFrom(lastCommit.Hash().ToArray());
         }
 
-        foreach (var e in evidence.Take(MaxEvidencePerBlock))
+        foreach (var e in SelectEvidence(height, evidence))
         {
             block.Evidence.Add(e);
         }

@@ -170,46 +170,13 @@ public sealed partial class ConsensusDriver
 
     private void KeepEvidence(Evidence evidence)
     {
-        lock (_evidence)
+        if (_evidence.Add(evidence))
         {
-            if (!_evidenceSeen.Add(evidence.Hash()))
-            {
-                return;
-            }
-
-            if (_evidence.Count >= _options.MaxPendingEvidence)
-            {
-                _evidence.RemoveAt(0);
-            }
-
-            _evidence.Add(evidence);
-        }
-
-        LogEvidence(_logger, evidence.KindCase.ToString(), Height + 1);
-    }
-
-    private void ForgetCommittedEvidence(Block block)
-    {
-        if (block.Evidence.Count == 0)
-        {
-            return;
-        }
-
-        var included = block.Evidence.Select(e => e.Hash()).ToHashSet();
-        lock (_evidence)
-        {
-            _evidence.RemoveAll(e => included.Contains(e.Hash()));
-            foreach (var hash in included)
-            {
-                _evidenceSeen.Add(hash);
-            }
-
-            if (_evidenceSeen.Count > 16 * _options.MaxPendingEvidence)
-            {
-                _evidenceSeen.Clear();
-            }
+            LogEvidence(_logger, evidence.KindCase.ToString(), Height + 1);
         }
     }
+
+    private void ForgetCommittedEvidence(Block block) => _evidence.OnCommitted(block.Header.Height, block.Evidence);
 
     private IEnumerable<WalRecordProto> ReadWal()
     {

@@ -35,8 +35,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private readonly Queue<ConsensusEvent> _followUps = new();
     private readonly Dictionary<TimeoutKind, ITimer> _timers = [];
     private readonly ConcurrentDictionary<Hash32, ulong> _peerHeights = new();
-    private readonly List<Evidence> _evidence = [];
-    private readonly HashSet<Hash32> _evidenceSeen = [];
+    private readonly EvidencePool _evidence;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationToken _stopToken;
     private ConsensusMachine? _machine;
@@ -90,6 +89,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _evidence = new EvidencePool(options.MaxPendingEvidence);
         _committedHeight = (long)database.Blocks.LastHeight;
         _stopToken = _stop.Token;
     }
@@ -113,16 +113,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     public Task Completion => _loop ?? Task.CompletedTask;
 
     /// <summary>Evidence waiting for a block (a snapshot).</summary>
-    public IReadOnlyList<Evidence> PendingEvidence
-    {
-        get
-        {
-            lock (_evidence)
-            {
-                return [.. _evidence];
-            }
-        }
-    }
+    public IReadOnlyList<Evidence> PendingEvidence => _evidence.Pending;
 
     /// <summary>Queues a peer's consensus message; returns false (dropped) when the queue is full.</summary>
     public bool TryEnqueue(ConsensusMessage message)

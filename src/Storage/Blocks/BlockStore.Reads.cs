@@ -42,6 +42,19 @@ internal sealed partial class BlockStore
             : throw new StorageCorruptionException($"The hash index sends {blockHash.ToShortString()} to block {height}, which has another hash.");
     }
 
+    public IReadOnlyList<Evidence>? GetEvidence(ulong height)
+    {
+        var block = LoadSkeleton(height, withCertificate: false)?.Block;
+        if (block is null)
+        {
+            return null;
+        }
+
+        return BlockHashing.EvidenceRoot(block.Evidence).Equals(block.Header.EvidenceHash.Span)
+            ? block.Evidence
+            : throw new StorageCorruptionException($"The stored evidence of block {height} does not match its evidence hash.");
+    }
+
     public CommitCertificate? GetCertificate(ulong height) => LoadSkeleton(height, withCertificate: true)?.Certificate;
 
     public StoredBlock? GetBlock(ulong height)

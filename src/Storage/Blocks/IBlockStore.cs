@@ -50,6 +50,9 @@ public interface IBlockStore
 
     CommitCertificate? GetCertificate(ulong height);
 
+    /// <summary>The evidence a block carries, without reading its transactions; checked against its header's evidence hash.</summary>
+    IReadOnlyList<Evidence>? GetEvidence(ulong height);
+
     /// <summary>The receipts of a block, checked against its header's receipts root.</summary>
     IReadOnlyList<Receipt>? GetReceipts(ulong height);
 

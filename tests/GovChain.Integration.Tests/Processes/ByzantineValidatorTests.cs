@@ -89,10 +89,13 @@ public sealed class ByzantineValidatorTests : IAsyncLifetime
             $"{evidence.Count} pieces of evidence in blocks 1..{top} ({evidence.Count(e => e.KindCase == Evidence.KindOneofCase.DuplicateProposal)} of proposals, "
             + $"{evidence.Select(Offence).Distinct().Count()} distinct offences); "
             + $"first duplicate proposal committed at {proposalEvidenceHeight}, first duplicate vote at {voteEvidenceHeight}");
-        // Each piece is put in the chain once: the proposer forgets what a committed block carried.
-        Assert.Equal(evidence.Count, evidence.Select(e => e.Hash()).Distinct().Count());
+        // Each offence is put in the chain exactly once, in canonical form, however many honest
+        // nodes saw it and in whichever order they received the two conflicting messages.
+        var repeated = evidence.GroupBy(Offence).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, $"offences committed more than once: {string.Join(", ", repeated)}");
         foreach (var e in evidence)
         {
+            Assert.True(EvidenceCanonicalForm.IsCanonical(e), $"evidence of {Offence(e)} is not in canonical order");
             Assert.Null(EvidenceVerifier.Check(e, genesis.Validators, genesis.ChainId, Ed25519SignatureVerifier.Instance));
             Assert.Equal(byzantineKey, Offender(e));
         }
@@ -169,10 +172,9 @@ public sealed class ByzantineValidatorTests : IAsyncLifetime
         return blocks;
     }
 
-    /// <summary>What was signed twice: height, round and step (0 for a proposal).</summary>
-    private static (ulong Height, uint Round, int Step) Offence(Evidence evidence) => evidence.KindCase == Evidence.KindOneofCase.DuplicateVote
-        ? (evidence.DuplicateVote.VoteA.Height, evidence.DuplicateVote.VoteA.Round, (int)evidence.DuplicateVote.VoteA.Type)
-        : (evidence.DuplicateProposal.ProposalA.Height, evidence.DuplicateProposal.ProposalA.Round, 0);
+    /// <summary>What was signed twice: validator, height, round and step.</summary>
+    private static EvidenceOffence Offence(Evidence evidence) =>
+        EvidenceOffence.TryFrom(evidence, out var offence) ? offence : throw new InvalidOperationException("committed evidence names no offence");
 
     private static Hash32 Offender(Evidence evidence) => evidence.KindCase switch
     {

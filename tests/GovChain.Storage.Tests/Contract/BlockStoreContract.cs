@@ -45,6 +45,27 @@ public abstract class BlockStoreContract<TFactory> : IDisposable
     }
 
     [Fact]
+    public void GetEvidence_BlockWithEvidence_ReturnsItWithoutTheTransactions_AndNullBeyondTheChain()
+    {
+        using var db = Open();
+        ChainWriter.AppendNext(db, 2, SomeChanges(1));
+        var changes = SomeChanges(2);
+        var prepared = db.State.Prepare(2, changes);
+        var (block, certificate, receipts) = ChainWriter.Build(db, 2, [ChainWriter.Transaction(2, 0)], prepared.Root);
+        var vote = new Vote { Type = VoteType.Prevote, Height = 1, Validator = ByteString.CopyFrom(new byte[32]) };
+        var evidence = new Evidence { DuplicateVote = new DuplicateVoteEvidence { VoteA = vote, VoteB = vote.Clone() } };
+        evidence.DuplicateVote.VoteB.BlockHash = ByteString.CopyFrom(new byte[32]);
+        block.Evidence.Add(evidence);
+        block.Header.EvidenceHash = ByteString.CopyFrom(BlockHashing.EvidenceRoot(block.Evidence).ToArray());
+        certificate.BlockHash = ByteString.CopyFrom(block.Header.Hash().ToArray());
+        db.Blocks.Append(block, certificate, receipts, prepared);
+
+        Assert.Empty(db.Blocks.GetEvidence(1)!);
+        Assert.Equal(evidence, Assert.Single(db.Blocks.GetEvidence(2)!));
+        Assert.Null(db.Blocks.GetEvidence(3));
+    }
+
+    [Fact]
     public void GetTransaction_Committed_ReturnsHeightIndexAndReceipt()
     {
         using var db = Open();
