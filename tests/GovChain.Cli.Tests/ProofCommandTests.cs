@@ -16,19 +16,13 @@ using GovChain.Protocol.Land;
 
 namespace GovChain.Cli.Tests;
 
-[CollectionDefinition(Name)]
-public sealed class ProofImportCollection : ICollectionFixture<ProofImportNetwork>
-{
-    public const string Name = "proof and import network";
-}
-
 /// <summary>'proof get' against four real node processes, 'proof verify' offline against the genesis file alone.</summary>
-[Collection(ProofImportCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class ProofCommandTests
 {
-    private readonly ProofImportNetwork _network;
+    private readonly CliTestNetwork _network;
 
-    public ProofCommandTests(ProofImportNetwork network)
+    public ProofCommandTests(CliTestNetwork network)
     {
         _network = network;
     }
@@ -228,7 +222,7 @@ public sealed class ProofCommandTests
         var twoTargets = await CliRunner.RunAsync("proof", "get", "--tx", new string('0', 64), "--parcel", "P", "--out", "x.bin", "--dir", _network.Root);
         var missingFile = await CliRunner.RunAsync("proof", "verify", _network.Scratch("missing.bin"), "--genesis", _network.GenesisFile);
         var missingGenesis = await CliRunner.RunAsync("proof", "verify", _network.Scratch("missing.bin"), "--genesis", _network.Scratch("no-genesis.json"));
-        var unreachable = await CliRunner.RunAsync("proof", "get", "--parcel", "P", "--out", "x.bin", "--node", $"https://127.0.0.1:{ProofImportNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
+        var unreachable = await CliRunner.RunAsync("proof", "get", "--parcel", "P", "--out", "x.bin", "--node", $"https://127.0.0.1:{CliTestNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
 
         Assert.NotEqual(0, unknownTx.ExitCode);
         Assert.Contains("has no proof of transaction", unknownTx.Error, StringComparison.Ordinal);
@@ -238,7 +232,7 @@ public sealed class ProofCommandTests
         Assert.Contains("does not exist", missingFile.Error, StringComparison.Ordinal);
         Assert.Equal(1, missingGenesis.ExitCode);
         Assert.Contains("genesis file", missingGenesis.Error, StringComparison.Ordinal);
-        Assert.Equal(6, unreachable.ExitCode);
+        Assert.Equal(7, unreachable.ExitCode);
         Assert.Contains("cannot reach the node", unreachable.Error, StringComparison.Ordinal);
         Assert.All([unknownTx, twoTargets, missingFile, missingGenesis, unreachable], r => Assert.Single(r.Error.Trim().Split('\n')));
     }

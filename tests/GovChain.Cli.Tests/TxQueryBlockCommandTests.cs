@@ -6,12 +6,12 @@ using GovChain.Cli.Tests.Support;
 namespace GovChain.Cli.Tests;
 
 /// <summary><c>govchain tx submit | show</c>, <c>query</c> and <c>block show</c> against a running network, and their errors.</summary>
-[Collection(RegistryNetworkCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class TxQueryBlockCommandTests
 {
-    private readonly RegistryNetworkFixture _net;
+    private readonly CliTestNetwork _net;
 
-    public TxQueryBlockCommandTests(RegistryNetworkFixture net)
+    public TxQueryBlockCommandTests(CliTestNetwork net)
     {
         _net = net;
     }
