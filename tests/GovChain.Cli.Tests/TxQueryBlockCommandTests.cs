@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using GovChain.Cli.Tests.Support;
 
@@ -108,11 +106,7 @@ public sealed class TxQueryBlockCommandTests
     [Fact]
     public async Task Query_UnreachableNode_FailsWithOneLineWithinTimeout()
     {
-        // A port nobody listens on: bound then released.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = CliTestNetwork.ClosedLoopbackPort();
 
         var run = await CliRunner.RunAsync("query", "land", "get_parcel", "--args", """{"parcel_id":"P-1"}""", "--node", $"https://127.0.0.1:{port}", "--timeout", "5");
 

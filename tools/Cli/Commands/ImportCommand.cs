@@ -38,7 +38,7 @@ internal static class ImportCommand
         var command = new Command(
             "csv",
             "Register the parcels of a land registry CSV export, signed by a land.registrar role holder (--key): batched, with a progress bar, a summary and a report of rejected rows. Parcels already on chain are skipped, so a run can be repeated. "
-            + ExitCodes.HelpText)
+            + "Exit codes: 0 every row registered or already present; 1 bad file, header, key or passphrase; 6 the node refused the request; 7 node unreachable, or the run stopped part-way (run it again to continue); 8 finished with rejected rows (see the report).")
         {
             file, report, batch, concurrency,
         };

@@ -34,7 +34,7 @@ internal static class ConnectionOptions
 
     public static readonly Option<int> Timeout = new("--timeout")
     {
-        Description = "Seconds to wait for each answer of the node (and for the commit of a transaction). Default: 60.",
+        Description = "Seconds to wait for each answer of the node (and for the commit of a transaction).",
         DefaultValueFactory = _ => 60,
     };
 
@@ -69,9 +69,4 @@ internal static class ConnectionOptions
         command.Options.Add(KeysCommand.PassphraseFileOption);
         return command;
     }
-
-    /// <summary>An option every command of the group requires.</summary>
-    public static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
-
-    public static Option<T> Optional<T>(string name, string description) => new(name) { Description = description };
 }
