@@ -27,13 +27,11 @@ internal static class StatusCommand
         };
         status.SetAction(async (result, ct) =>
         {
-            var dir = result.GetValue(ConnectionOptions.Dir);
-            if (string.IsNullOrEmpty(dir))
-            {
-                dir = Environment.GetEnvironmentVariable(ConnectionOptions.NetworkEnvironmentVariable);
-            }
+            var urls = result.GetValue(nodes) ?? [];
 
-            return await RunAsync(result, result.GetValue(nodes) ?? [], dir, ct, result.GetValue(ConnectionOptions.Genesis)).ConfigureAwait(false);
+            // $GOVCHAIN_NETWORK stands in for --dir only when no node is named: 'status --node URL' shows that node alone.
+            var dir = urls.Length == 0 ? ConnectionOptions.NetworkFolder(result) : result.GetValue(ConnectionOptions.Dir);
+            return await RunAsync(result, urls, dir, ct, result.GetValue(ConnectionOptions.Genesis)).ConfigureAwait(false);
         });
         return status;
     }

@@ -49,6 +49,14 @@ internal static class ConnectionOptions
         });
     }
 
+    /// <summary>The network folder: --dir, else $GOVCHAIN_NETWORK; null when neither names one.</summary>
+    public static string? NetworkFolder(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var dir = result.GetValue(Dir);
+        return string.IsNullOrEmpty(dir) ? Environment.GetEnvironmentVariable(NetworkEnvironmentVariable) : dir;
+    }
+
     /// <summary>Adds the options of a command that reads from a node (which node, which genesis, within how long).</summary>
     public static T WithConnection<T>(this T command)
         where T : Command

@@ -50,11 +50,7 @@ internal sealed class NodeSession : IDisposable
     public static NodeSession Open(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var dir = result.GetValue(ConnectionOptions.Dir);
-        if (string.IsNullOrEmpty(dir))
-        {
-            dir = Environment.GetEnvironmentVariable(ConnectionOptions.NetworkEnvironmentVariable);
-        }
+        var dir = ConnectionOptions.NetworkFolder(result);
 
         NetworkLayout? layout = null;
         NetworkManifest? manifest = null;
