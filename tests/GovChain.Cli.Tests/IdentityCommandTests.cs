@@ -4,12 +4,12 @@ using GovChain.Cli.Tests.Support;
 namespace GovChain.Cli.Tests;
 
 /// <summary><c>govchain identity ...</c>: a diploma issued, verified and revoked through the CLI.</summary>
-[Collection(RegistryNetworkCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class IdentityCommandTests
 {
-    private readonly RegistryNetworkFixture _net;
+    private readonly CliTestNetwork _net;
 
-    public IdentityCommandTests(RegistryNetworkFixture net)
+    public IdentityCommandTests(CliTestNetwork net)
     {
         _net = net;
     }

@@ -13,13 +13,13 @@ using GovChain.Protocol.Land;
 namespace GovChain.Cli.Tests;
 
 /// <summary>'import csv' against four real node processes: counts, the report, and re-runs that register nothing twice.</summary>
-[Collection(ProofImportCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class ImportCommandTests
 {
     private const string Header = "parcel_id,owner_public_key,area_m2,location,title_reference,description";
-    private readonly ProofImportNetwork _network;
+    private readonly CliTestNetwork _network;
 
-    public ImportCommandTests(ProofImportNetwork network)
+    public ImportCommandTests(CliTestNetwork network)
     {
         _network = network;
     }
@@ -211,13 +211,13 @@ public sealed class ImportCommandTests
         var badPass = await CliRunner.RunAsync("import", "csv", csv, "--key", _network.RegistrarKeyFile, "--passphrase-file", wrongPassphrase, "--dir", _network.Root);
         var noNode = await CliRunner.RunAsync(
             "import", "csv", csv, "--key", _network.RegistrarKeyFile, "--passphrase-file", _network.RegistrarPassphraseFile,
-            "--node", $"https://127.0.0.1:{ProofImportNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
+            "--node", $"https://127.0.0.1:{CliTestNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
         Assert.Equal(1, badPass.ExitCode);
         Assert.Contains("cannot open key file", badPass.Error, StringComparison.Ordinal);
-        Assert.Equal(6, noNode.ExitCode);
+        Assert.Equal(7, noNode.ExitCode);
         Assert.Contains("cannot reach the node", noNode.Error, StringComparison.Ordinal);
         Assert.All([missing, badPass, noNode], r => Assert.Single(r.Error.Trim().Split('\n')));
     }

@@ -4,12 +4,12 @@ using GovChain.Cli.Tests.Support;
 namespace GovChain.Cli.Tests;
 
 /// <summary><c>govchain land ...</c> against a running four-department network.</summary>
-[Collection(RegistryNetworkCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class LandCommandTests
 {
-    private readonly RegistryNetworkFixture _net;
+    private readonly CliTestNetwork _net;
 
-    public LandCommandTests(RegistryNetworkFixture net)
+    public LandCommandTests(CliTestNetwork net)
     {
         _net = net;
     }

@@ -4,12 +4,12 @@ using GovChain.Cli.Tests.Support;
 namespace GovChain.Cli.Tests;
 
 /// <summary><c>govchain procurement ...</c>: a tender with two sealed bids, their reveals, the award and a milestone.</summary>
-[Collection(RegistryNetworkCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class ProcurementCommandTests
 {
-    private readonly RegistryNetworkFixture _net;
+    private readonly CliTestNetwork _net;
 
-    public ProcurementCommandTests(RegistryNetworkFixture net)
+    public ProcurementCommandTests(CliTestNetwork net)
     {
         _net = net;
     }

@@ -16,19 +16,13 @@ using GovChain.Protocol.Land;
 
 namespace GovChain.Cli.Tests;
 
-[CollectionDefinition(Name)]
-public sealed class ProofImportCollection : ICollectionFixture<ProofImportNetwork>
-{
-    public const string Name = "proof and import network";
-}
-
 /// <summary>'proof get' against four real node processes, 'proof verify' offline against the genesis file alone.</summary>
-[Collection(ProofImportCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class ProofCommandTests
 {
-    private readonly ProofImportNetwork _network;
+    private readonly CliTestNetwork _network;
 
-    public ProofCommandTests(ProofImportNetwork network)
+    public ProofCommandTests(CliTestNetwork network)
     {
         _network = network;
     }
@@ -117,11 +111,7 @@ public sealed class ProofCommandTests
     [Fact]
     public async Task Verify_TamperedProofs_NotProvenWithReasonAndExitCode()
     {
-        var (committed, _) = await RegisterAsync("PROOF-TAMPER-1", 77);
-        var recordFile = _network.Scratch("tamper-record.bin");
-        var txFile = _network.Scratch("tamper-tx.bin");
-        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--parcel", "PROOF-TAMPER-1", "--out", recordFile, "--dir", _network.Root)).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--tx", Hex.Encode(committed.Receipt.TxId.Span), "--out", txFile, "--dir", _network.Root)).ExitCode);
+        var (recordFile, txFile) = await RegisterAndGetProofsAsync("PROOF-TAMPER-1", 77);
         var original = ProofFile.Read(recordFile).State!;
 
         // The record's area changed by a forger: the value no longer hashes to the certified state root.
@@ -154,11 +144,7 @@ public sealed class ProofCommandTests
     [Fact]
     public async Task Check_RealProofWithAnyByteFlipped_NeverThrowsAndProvesNothingElse()
     {
-        var (committed, _) = await RegisterAsync("PROOF-FUZZ-1", 31);
-        var stateFile = _network.Scratch("fuzz-state.bin");
-        var txFile = _network.Scratch("fuzz-tx.bin");
-        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--parcel", "PROOF-FUZZ-1", "--out", stateFile, "--dir", _network.Root)).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--tx", Hex.Encode(committed.Receipt.TxId.Span), "--out", txFile, "--dir", _network.Root)).ExitCode);
+        var (stateFile, txFile) = await RegisterAndGetProofsAsync("PROOF-FUZZ-1", 31);
 
         foreach (var original in new[] { File.ReadAllBytes(stateFile), File.ReadAllBytes(txFile) })
         {
@@ -193,7 +179,7 @@ public sealed class ProofCommandTests
     {
         await RegisterAsync("PROOF-GENESIS-1", 5);
         var file = _network.Scratch("genesis-check.bin");
-        Assert.Equal(0, (await CliRunner.RunAsync("proof", "get", "--parcel", "PROOF-GENESIS-1", "--out", file, "--dir", _network.Root)).ExitCode);
+        await GetProofAsync("--parcel", "PROOF-GENESIS-1", "--out", file);
 
         // Same chain id and departments, other validator keys: an impostor network.
         var impostor = _network.Genesis.Proto.Clone();
@@ -228,7 +214,7 @@ public sealed class ProofCommandTests
         var twoTargets = await CliRunner.RunAsync("proof", "get", "--tx", new string('0', 64), "--parcel", "P", "--out", "x.bin", "--dir", _network.Root);
         var missingFile = await CliRunner.RunAsync("proof", "verify", _network.Scratch("missing.bin"), "--genesis", _network.GenesisFile);
         var missingGenesis = await CliRunner.RunAsync("proof", "verify", _network.Scratch("missing.bin"), "--genesis", _network.Scratch("no-genesis.json"));
-        var unreachable = await CliRunner.RunAsync("proof", "get", "--parcel", "P", "--out", "x.bin", "--node", $"https://127.0.0.1:{ProofImportNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
+        var unreachable = await CliRunner.RunAsync("proof", "get", "--parcel", "P", "--out", "x.bin", "--node", $"https://127.0.0.1:{CliTestNetwork.ClosedLoopbackPort()}", "--genesis", _network.GenesisFile);
 
         Assert.NotEqual(0, unknownTx.ExitCode);
         Assert.Contains("has no proof of transaction", unknownTx.Error, StringComparison.Ordinal);
@@ -238,7 +224,7 @@ public sealed class ProofCommandTests
         Assert.Contains("does not exist", missingFile.Error, StringComparison.Ordinal);
         Assert.Equal(1, missingGenesis.ExitCode);
         Assert.Contains("genesis file", missingGenesis.Error, StringComparison.Ordinal);
-        Assert.Equal(6, unreachable.ExitCode);
+        Assert.Equal(7, unreachable.ExitCode);
         Assert.Contains("cannot reach the node", unreachable.Error, StringComparison.Ordinal);
         Assert.All([unknownTx, twoTargets, missingFile, missingGenesis, unreachable], r => Assert.Single(r.Error.Trim().Split('\n')));
     }
@@ -275,6 +261,23 @@ public sealed class ProofCommandTests
         Assert.Equal(ProofCommand.ExitNotProven, run.ExitCode);
         Assert.StartsWith("NOT proven: ", run.Out, StringComparison.Ordinal);
         Assert.Contains(reason, run.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>Registers a parcel, then fetches with 'proof get' the record's proof and the registration's.</summary>
+    private async Task<(string RecordFile, string TxFile)> RegisterAndGetProofsAsync(string parcelId, ulong area)
+    {
+        var (committed, _) = await RegisterAsync(parcelId, area);
+        var recordFile = _network.Scratch(parcelId + "-record.bin");
+        var txFile = _network.Scratch(parcelId + "-tx.bin");
+        await GetProofAsync("--parcel", parcelId, "--out", recordFile);
+        await GetProofAsync("--tx", Hex.Encode(committed.Receipt.TxId.Span), "--out", txFile);
+        return (recordFile, txFile);
+    }
+
+    private async Task GetProofAsync(params string[] args)
+    {
+        var run = await CliRunner.RunAsync(["proof", "get", .. args, "--dir", _network.Root]);
+        Assert.True(run.ExitCode == 0, $"proof get {string.Join(' ', args)} exited {run.ExitCode}: {run.Error}");
     }
 
     private async Task<(TransactionResult Result, byte[] Owner)> RegisterAsync(string parcelId, ulong area)

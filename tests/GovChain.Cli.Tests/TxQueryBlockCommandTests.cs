@@ -1,17 +1,15 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using GovChain.Cli.Tests.Support;
 
 namespace GovChain.Cli.Tests;
 
 /// <summary><c>govchain tx submit | show</c>, <c>query</c> and <c>block show</c> against a running network, and their errors.</summary>
-[Collection(RegistryNetworkCollection.Name)]
+[Collection(CliTestNetworkCollection.Name)]
 public sealed class TxQueryBlockCommandTests
 {
-    private readonly RegistryNetworkFixture _net;
+    private readonly CliTestNetwork _net;
 
-    public TxQueryBlockCommandTests(RegistryNetworkFixture net)
+    public TxQueryBlockCommandTests(CliTestNetwork net)
     {
         _net = net;
     }
@@ -108,11 +106,7 @@ public sealed class TxQueryBlockCommandTests
     [Fact]
     public async Task Query_UnreachableNode_FailsWithOneLineWithinTimeout()
     {
-        // A port nobody listens on: bound then released.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = CliTestNetwork.ClosedLoopbackPort();
 
         var run = await CliRunner.RunAsync("query", "land", "get_parcel", "--args", """{"parcel_id":"P-1"}""", "--node", $"https://127.0.0.1:{port}", "--timeout", "5");
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GovChain.Cli.Connection;
 using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Registry;
 using GovChain.Core.Blocks;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GovChain.Cli.Connection;
 using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Registry;
 using GovChain.Client.Registries;
@@ -11,7 +12,7 @@ namespace GovChain.Cli.Commands;
 /// <summary><c>govchain identity ...</c>: identities and verifiable credentials (diplomas, licences) with revocation.</summary>
 internal static class IdentityCommand
 {
-    private static readonly Option<string> Credential = RegistryOptions.Required<string>("--credential", "The credential's identifier, e.g. DIPLOMA-2026-0415.");
+    private static readonly Option<string> Credential = CommandOptions.Required<string>("--credential", "The credential's identifier, e.g. DIPLOMA-2026-0415.");
 
     public static Command Create()
     {
@@ -33,10 +34,10 @@ internal static class IdentityCommand
 
     private static Command Issue()
     {
-        var kind = RegistryOptions.Required<string>("--kind", "What the credential is: diploma, licence, ...");
-        var subject = RegistryOptions.Required<string>("--subject", "Whom it is issued to: a public key (hex), a key file, or a role holder's name.");
-        var from = RegistryOptions.Optional<ulong>("--valid-from", "First height at which it is valid (default: at once).");
-        var until = RegistryOptions.Optional<ulong>("--valid-until", "Last height at which it is valid (default: no expiry).");
+        var kind = CommandOptions.Required<string>("--kind", "What the credential is: diploma, licence, ...");
+        var subject = CommandOptions.Required<string>("--subject", "Whom it is issued to: a public key (hex), a key file, or a role holder's name.");
+        var from = CommandOptions.Optional<ulong>("--valid-from", "First height at which it is valid (default: at once).");
+        var until = CommandOptions.Optional<ulong>("--valid-until", "Last height at which it is valid (default: no expiry).");
         var claims = new HashInput("claims", "The credential's claims document");
         var command = new Command("issue", "Issue a credential to a registered identity (signed by an identity issuer).") { Credential, kind, subject, from, until };
         claims.AddTo(command);
@@ -51,14 +52,14 @@ internal static class IdentityCommand
 
     private static Command Revoke()
     {
-        var reason = RegistryOptions.Required<string>("--reason", "Why it is revoked (recorded on the chain).");
+        var reason = CommandOptions.Required<string>("--reason", "Why it is revoked (recorded on the chain).");
         return new Command("revoke", "Revoke a credential (signed by its issuer).") { Credential, reason }
             .OnCall(ctx => IdentityRegistry.RevokeCredential(ctx.Result.GetValue(Credential)!, ctx.Result.GetValue(reason)!));
     }
 
     private static Command Verify()
     {
-        var at = RegistryOptions.Optional<ulong>("--at", "Judge validity at this height (default: the node's latest).");
+        var at = CommandOptions.Optional<ulong>("--at", "Judge validity at this height (default: the node's latest).");
         var claims = new HashInput("claims", "The claims document presented with the credential (optional: checked against the recorded hash)", required: false);
         var command = new Command("verify", "Say whether a credential is valid: issued, in its validity window, not revoked, claims matching. Exit 0 when valid, 8 when not (read-only, no key).") { Credential, at };
         claims.AddTo(command);

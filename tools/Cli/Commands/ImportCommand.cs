@@ -16,13 +16,11 @@ namespace GovChain.Cli.Commands;
 /// <summary><c>govchain import csv</c>: a land registry export registered as parcels, safely re-runnable.</summary>
 internal static class ImportCommand
 {
-    /// <summary>Exit code of a run that finished but refused some rows (see the report).</summary>
-    public const int ExitRowsRejected = 8;
+    /// <summary>Exit code of a run that finished but refused some rows (see the report): the registry's "no".</summary>
+    public const int ExitRowsRejected = ExitCodes.RegistryRefused;
 
-    /// <summary>Exit code of a run stopped before every row was settled; re-running continues it.</summary>
-    public const int ExitInterrupted = 7;
-
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>Exit code of a run stopped before every row was settled (the node stopped answering); re-running continues it.</summary>
+    public const int ExitInterrupted = ExitCodes.Unreachable;
 
     public static Command Create()
     {
@@ -34,16 +32,17 @@ internal static class ImportCommand
     private static Command CreateCsv()
     {
         var file = new Argument<string>("file") { Description = "The land registry export: UTF-8 CSV with a header row (format in the README)." };
-        var key = new Option<string>("--key") { Description = "Key file of a land.registrar role holder, who signs the registrations.", Required = true };
         var report = new Option<string?>("--report") { Description = "Where to write the CSV report of rejected rows (default: <file>.rejected.csv beside the export)." };
         var batch = new Option<int>("--batch-size") { Description = "Registrations per batch (1 to 500).", DefaultValueFactory = _ => 100 };
         var concurrency = new Option<int>("--concurrency") { Description = "Batches awaiting their commit at once (1 to 16).", DefaultValueFactory = _ => 4 };
-        var node = new NodeConnection.Options();
-        var command = new Command("csv", "Register the parcels of a land registry CSV export: batched, with a progress bar, a summary and a report of rejected rows. Parcels already on chain are skipped, so a run can be repeated.")
+        var command = new Command(
+            "csv",
+            "Register the parcels of a land registry CSV export, signed by a land.registrar role holder (--key): batched, with a progress bar, a summary and a report of rejected rows. Parcels already on chain are skipped, so a run can be repeated. "
+            + "Exit codes: 0 every row registered or already present; 1 bad file, header, key or passphrase; 6 the node refused the request; 7 node unreachable, or the run stopped part-way (run it again to continue); 8 finished with rejected rows (see the report).")
         {
-            file, key, report, batch, concurrency, KeysCommand.PassphraseFileOption,
+            file, report, batch, concurrency,
         };
-        node.AddTo(command);
+        command.WithSigner();
         command.SetAction(async (result, ct) =>
         {
             ImportOptions options;
@@ -59,41 +58,20 @@ internal static class ImportCommand
 
             var path = result.GetValue(file)!;
             var export = LandExport.Load(path);
-            var connection = node.Resolve(result);
-            using var signerKey = OpenKey(result.GetValue(key)!, result.GetValue(KeysCommand.PassphraseFileOption));
+            using var session = NodeSession.Open(result);
+            var signerKey = session.OpenSigner(result);
             var reportFile = result.GetValue(report) ?? ImportReportFile.DefaultPath(path);
-            return await RunAsync(result, path, export, connection, signerKey, options, reportFile, ct).ConfigureAwait(false);
+            return await RunAsync(result, path, export, session, signerKey, options, reportFile, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static KeyPair OpenKey(string keyFile, string? passphraseFile)
-    {
-        if (!File.Exists(keyFile))
-        {
-            throw new CliError($"key file '{keyFile}' does not exist");
-        }
-
-        try
-        {
-            return KeyFile.Read(keyFile, Passphrases.Read(passphraseFile, confirm: false));
-        }
-        catch (KeyFileException ex)
-        {
-            throw new CliError($"cannot open key file '{keyFile}': {ex.Message}");
-        }
-    }
-
     private static async Task<int> RunAsync(
-        ParseResult result, string path, LandExport export, NodeConnection connection, KeyPair key, ImportOptions options, string reportFile, CancellationToken cancellationToken)
+        ParseResult result, string path, LandExport export, NodeSession session, KeyPair key, ImportOptions options, string reportFile, CancellationToken cancellationToken)
     {
         var json = Output.IsJson(result);
-        using var client = connection.CreateClient(CallTimeout);
-        var status = await connection.CheckReachableAsync(client, cancellationToken).ConfigureAwait(false);
-        if (connection.Genesis is { } genesis && genesis.ChainId != status.ChainId)
-        {
-            throw new CliError($"the node at {connection.Address} is of chain '{status.ChainId}', the genesis given is of '{genesis.ChainId}'");
-        }
+        var client = session.Client;
+        var status = await session.CheckReachableAsync(cancellationToken).ConfigureAwait(false);
 
         var role = await client.QueryAsync(Governance.HasRole("land.registrar", key.PublicKey), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!role.Value.Granted)
@@ -102,7 +80,7 @@ internal static class ImportCommand
         }
 
         var signer = await client.CreateSignerAsync(key, status.ChainId, cancellationToken).ConfigureAwait(false);
-        var verifier = connection.Genesis is null ? null : new ProofVerifier(connection.Genesis);
+        var verifier = session.Genesis is null ? null : new ProofVerifier(session.Genesis);
         var clock = Stopwatch.StartNew();
         string? interruption = null;
         ParcelImporter? importer = null;

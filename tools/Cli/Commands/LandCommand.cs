@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GovChain.Cli.Connection;
 using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Registry;
 using GovChain.Client.Registries;
@@ -12,7 +13,7 @@ namespace GovChain.Cli.Commands;
 /// <summary><c>govchain land ...</c>: parcels, transfers (offer, accept, registrar's approval), liens, history.</summary>
 internal static class LandCommand
 {
-    private static readonly Option<string> Parcel = RegistryOptions.Required<string>("--parcel", "The parcel's identifier, e.g. P-17.");
+    private static readonly Option<string> Parcel = CommandOptions.Required<string>("--parcel", "The parcel's identifier, e.g. P-17.");
 
     public static Command Create()
     {
@@ -29,9 +30,9 @@ internal static class LandCommand
 
     private static Command Register()
     {
-        var owner = RegistryOptions.Required<string>("--owner", "The owner: a public key (hex), a key file, or a role holder's name.");
-        var area = RegistryOptions.Required<ulong>("--area", "The area in square metres.");
-        var location = RegistryOptions.Optional<string?>("--location", "A plain-language location, e.g. \"Plot 4, Riverside\".");
+        var owner = CommandOptions.Required<string>("--owner", "The owner: a public key (hex), a key file, or a role holder's name.");
+        var area = CommandOptions.Required<ulong>("--area", "The area in square metres.");
+        var location = CommandOptions.Optional<string?>("--location", "A plain-language location, e.g. \"Plot 4, Riverside\".");
         var deed = new HashInput("deed", "The title deed or survey");
         var command = new Command("register", "Register a new parcel to its owner (signed by a land registrar).") { Parcel, owner, area, location };
         deed.AddTo(command);
@@ -45,8 +46,8 @@ internal static class LandCommand
 
     private static Command Offer()
     {
-        var to = RegistryOptions.Required<string>("--to", "The buyer: a public key (hex), a key file, or a role holder's name.");
-        var price = RegistryOptions.Required<ulong>("--price", "The agreed price.");
+        var to = CommandOptions.Required<string>("--to", "The buyer: a public key (hex), a key file, or a role holder's name.");
+        var price = CommandOptions.Required<ulong>("--price", "The agreed price.");
         var command = new Command("offer", "Offer a parcel to a buyer at a price (signed by the owner).") { Parcel, to, price };
         return command.OnCall(ctx => LandRegistry.OfferTransfer(
             ctx.Result.GetValue(Parcel)!, ctx.Session.ResolveParty(ctx.Result.GetValue(to)!, "--to"), ctx.Result.GetValue(price)));
@@ -62,15 +63,15 @@ internal static class LandCommand
 
     private static Command Lien()
     {
-        var id = RegistryOptions.Required<string>("--lien", "The lien's identifier, e.g. MORTGAGE-77.");
-        var amount = RegistryOptions.Required<ulong>("--amount", "The amount the lien secures.");
+        var id = CommandOptions.Required<string>("--lien", "The lien's identifier, e.g. MORTGAGE-77.");
+        var amount = CommandOptions.Required<ulong>("--amount", "The amount the lien secures.");
         return new Command("lien", "Register a lien on a parcel (signed by a bank holding the land.bank role); it blocks transfers until released.") { Parcel, id, amount }
             .OnCall(ctx => LandRegistry.RegisterLien(ctx.Result.GetValue(Parcel)!, ctx.Result.GetValue(id)!, ctx.Result.GetValue(amount)));
     }
 
     private static Command Release()
     {
-        var id = RegistryOptions.Required<string>("--lien", "The lien's identifier.");
+        var id = CommandOptions.Required<string>("--lien", "The lien's identifier.");
         return new Command("release", "Release a lien (signed by the bank that registered it).") { Parcel, id }
             .OnCall(ctx => LandRegistry.ReleaseLien(ctx.Result.GetValue(Parcel)!, ctx.Result.GetValue(id)!));
     }

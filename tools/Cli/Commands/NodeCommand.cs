@@ -17,7 +17,7 @@ internal static class NodeCommand
         var node = new Command("node", "Run a department's node.");
         var config = new Option<string>("--config") { Description = "The node's JSON configuration file (GOVCHAIN__* variables override it).", Required = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level written.", DefaultValueFactory = _ => LogLevel.Information };
-        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written.") { config, logLevel };
+        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library is missing; 9 the storage failed.") { config, logLevel };
         run.SetAction(async (result, cancellationToken) =>
         {
             NodeOptions options;
@@ -29,7 +29,7 @@ internal static class NodeCommand
             }
             catch (NodeConfigurationException ex)
             {
-                throw new CliError(ex.Message, 2);
+                throw new CliError(ex.Message, ExitCodes.BadConfiguration);
             }
 
             try
@@ -38,11 +38,11 @@ internal static class NodeCommand
             }
             catch (NodeConfigurationException ex)
             {
-                throw new CliError(ex.Message, 2);
+                throw new CliError(ex.Message, ExitCodes.BadConfiguration);
             }
             catch (StorageException ex)
             {
-                throw new CliError(ex.Message, 4);
+                throw new CliError(ex.Message, ExitCodes.StorageFailed);
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GovChain.Cli.Connection;
 using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Registry;
 using GovChain.Client.Registries;
@@ -12,8 +13,8 @@ namespace GovChain.Cli.Commands;
 /// <summary><c>govchain procurement ...</c>: tenders, sealed bids and their reveal, award, milestone approval.</summary>
 internal static class ProcurementCommand
 {
-    private static readonly Option<string> TenderOption = RegistryOptions.Required<string>("--tender", "The tender's identifier, e.g. T-2026-ROADS-3.");
-    private static readonly Option<string> SecretFile = RegistryOptions.Required<string>("--secret-file", "The file holding the bid's amount and secret salt (written by 'bid' with mode 0600, read by 'reveal').");
+    private static readonly Option<string> TenderOption = CommandOptions.Required<string>("--tender", "The tender's identifier, e.g. T-2026-ROADS-3.");
+    private static readonly Option<string> SecretFile = CommandOptions.Required<string>("--secret-file", "The file holding the bid's amount and secret salt (written by 'bid' with mode 0600, read by 'reveal').");
 
     public static Command Create()
     {
@@ -28,9 +29,9 @@ internal static class ProcurementCommand
 
     private static Command Publish()
     {
-        var title = RegistryOptions.Required<string>("--title", "The tender's title.");
-        var bidBlocks = RegistryOptions.Required<ulong>("--bid-blocks", "Bids are accepted for this many blocks from now.");
-        var revealBlocks = RegistryOptions.Required<ulong>("--reveal-blocks", "After the bids close, reveals are accepted for this many blocks; the award comes after.");
+        var title = CommandOptions.Required<string>("--title", "The tender's title.");
+        var bidBlocks = CommandOptions.Required<ulong>("--bid-blocks", "Bids are accepted for this many blocks from now.");
+        var revealBlocks = CommandOptions.Required<ulong>("--reveal-blocks", "After the bids close, reveals are accepted for this many blocks; the award comes after.");
         var milestones = new Option<string[]>("--milestone")
         {
             Description = "A milestone as DESCRIPTION=BASIS_POINTS (its share of the award out of 10000); repeatable.",
@@ -64,7 +65,7 @@ internal static class ProcurementCommand
 
     private static Command Bid()
     {
-        var amount = RegistryOptions.Required<ulong>("--amount", "The bid's amount; it stays secret (only a hash is sent) until the reveal.");
+        var amount = CommandOptions.Required<ulong>("--amount", "The bid's amount; it stays secret (only a hash is sent) until the reveal.");
         var force = new Option<bool>("--force") { Description = "Replace an existing --secret-file." };
         var command = new Command("bid", "Submit a sealed bid (signed by the bidder); the amount and a fresh secret salt are written to --secret-file for the reveal.") { TenderOption, amount, SecretFile, force };
         return command.OnWrite(async ctx =>
@@ -123,7 +124,7 @@ internal static class ProcurementCommand
 
     private static Command ApproveMilestone()
     {
-        var index = RegistryOptions.Required<uint>("--milestone", "The milestone's index (0 for the first).");
+        var index = CommandOptions.Required<uint>("--milestone", "The milestone's index (0 for the first).");
         var report = new HashInput("report", "The inspection report");
         var command = new Command("approve-milestone", "Approve a milestone of an awarded tender, releasing its payment (signed by a procurement inspector).") { TenderOption, index };
         report.AddTo(command);

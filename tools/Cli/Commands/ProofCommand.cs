@@ -17,9 +17,7 @@ namespace GovChain.Cli.Commands;
 internal static class ProofCommand
 {
     /// <summary>Exit code of a proof that does not hold (tampered, of another chain, corrupt).</summary>
-    public const int ExitNotProven = 4;
-
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
+    public const int ExitNotProven = ExitCodes.NotProven;
 
     public static Command Create()
     {
@@ -36,24 +34,24 @@ internal static class ProofCommand
         var parcel = new Option<string?>("--parcel") { Description = "Shorthand for --record land/parcel/<id>." };
         var height = new Option<ulong>("--height") { Description = "Prove the record in the state after this block (default: the latest)." };
         var output = new Option<string>("--out") { Description = "The proof file to write: binary, or JSON when the name ends in .json.", Required = true };
-        var node = new NodeConnection.Options();
-        var get = new Command("get", "Fetch a proof from a node and write it to a file, checked first against the genesis when one is given (--genesis or --dir).")
+        var get = new Command(
+            "get",
+            "Fetch a proof from a node and write it to a file, checked first against the genesis when one is given (--genesis or --dir). Exit codes: 0 written; 1 bad input or nothing to prove; 4 the node's proof does not verify; 7 node unreachable.")
         {
             tx, record, parcel, height, output,
         };
-        node.AddTo(get);
+        get.WithConnection();
         get.SetAction(async (result, ct) =>
         {
             var target = Target(result.GetValue(tx), result.GetValue(record), result.GetValue(parcel));
-            var connection = node.Resolve(result);
-            using var client = connection.CreateClient(CallTimeout);
-            await connection.CheckReachableAsync(client, ct).ConfigureAwait(false);
-            var file = await FetchAsync(client, target, result.GetValue(height), ct).ConfigureAwait(false);
+            using var session = NodeSession.Open(result);
+            await session.CheckReachableAsync(ct).ConfigureAwait(false);
+            var file = await FetchAsync(session.Client, target, result.GetValue(height), ct).ConfigureAwait(false);
 
             var path = result.GetValue(output)!;
             var json = ProofFile.IsJsonPath(path);
             ProofCheck? check = null;
-            if (connection.Genesis is { } genesis)
+            if (session.Genesis is { } genesis)
             {
                 check = ProofCheck.Run(file, genesis);
                 if (!check.IsProven)
@@ -83,7 +81,7 @@ internal static class ProofCommand
         };
         verify.SetAction(result =>
         {
-            var trusted = NodeConnection.LoadGenesis(result.GetValue(genesis)!);
+            var trusted = NodeSession.LoadGenesis(result.GetValue(genesis)!);
             var path = result.GetValue(file)!;
             if (!File.Exists(path))
             {

@@ -47,22 +47,24 @@ internal static class CliApp
         catch (NativeLibraryMissingException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 3;
+            return ExitCodes.NativeLibraryMissing;
         }
         catch (Exception ex) when (ex is OperationCanceledException || (ex is GovChain.Rpc.RpcException rpc && rpc.StatusCode == GovChain.Rpc.StatusCode.Cancelled))
         {
             await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (GovChain.Rpc.RpcException ex)
         {
-            await Console.Error.WriteLineAsync($"error: the node answered {ex.StatusCode}: {ex.Status.Detail}").ConfigureAwait(false);
-            return 6;
+            // A call no command mapped itself: the same codes as the mapped ones (7 unreachable, 6 refused).
+            var error = ExitCodes.FromRpc(ex, node: null);
+            await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            return error.ExitCode;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or GovChain.Core.Crypto.KeyFileException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 1;
+            return ExitCodes.BadInput;
         }
     }
 }

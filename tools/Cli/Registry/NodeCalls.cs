@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using GovChain.Cli.Connection;
 using GovChain.Cli.Infrastructure;
 using GovChain.Client;
 using GovChain.Contracts.Engine;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GovChain.Cli.Connection;
 using GovChain.Client;
 using GovChain.Core.Crypto;
 

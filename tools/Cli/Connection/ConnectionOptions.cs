@@ -1,10 +1,13 @@
 using System.CommandLine;
 using GovChain.Cli.Commands;
 
-namespace GovChain.Cli.Registry;
+namespace GovChain.Cli.Connection;
 
-/// <summary>The options every registry command shares: which node, which network, who signs, how long to wait.</summary>
-internal static class RegistryOptions
+/// <summary>
+/// The options every command that talks to a node shares, with one meaning everywhere: which
+/// node, which network, which genesis to trust, who signs, how long to wait.
+/// </summary>
+internal static class ConnectionOptions
 {
     public const string NetworkEnvironmentVariable = "GOVCHAIN_NETWORK";
 
@@ -20,7 +23,7 @@ internal static class RegistryOptions
 
     public static readonly Option<string?> Genesis = new("--genesis")
     {
-        Description = "A genesis file whose pinned TLS certificates the node must present (with --node https://...).",
+        Description = "The genesis file to trust (instead of the --dir network's): the node must present a TLS certificate it pins; proofs and import look-ups are checked against it.",
     };
 
     public static readonly Option<string> Key = new("--key")
@@ -31,11 +34,11 @@ internal static class RegistryOptions
 
     public static readonly Option<int> Timeout = new("--timeout")
     {
-        Description = "Seconds to wait for the node (and for the commit of a transaction).",
+        Description = "Seconds to wait for each answer of the node (and for the commit of a transaction).",
         DefaultValueFactory = _ => 60,
     };
 
-    static RegistryOptions()
+    static ConnectionOptions()
     {
         Timeout.Validators.Add(r =>
         {
@@ -46,7 +49,15 @@ internal static class RegistryOptions
         });
     }
 
-    /// <summary>Adds the options of a read-only command (which node, within how long).</summary>
+    /// <summary>The network folder: --dir, else $GOVCHAIN_NETWORK; null when neither names one.</summary>
+    public static string? NetworkFolder(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var dir = result.GetValue(Dir);
+        return string.IsNullOrEmpty(dir) ? Environment.GetEnvironmentVariable(NetworkEnvironmentVariable) : dir;
+    }
+
+    /// <summary>Adds the options of a command that reads from a node (which node, which genesis, within how long).</summary>
     public static T WithConnection<T>(this T command)
         where T : Command
     {
@@ -66,9 +77,4 @@ internal static class RegistryOptions
         command.Options.Add(KeysCommand.PassphraseFileOption);
         return command;
     }
-
-    /// <summary>An option every command of the group requires.</summary>
-    public static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
-
-    public static Option<T> Optional<T>(string name, string description) => new(name) { Description = description };
 }

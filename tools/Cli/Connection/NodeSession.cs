@@ -6,13 +6,15 @@ using GovChain.Client;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
+using GovChain.Rpc;
 
-namespace GovChain.Cli.Registry;
+namespace GovChain.Cli.Connection;
 
 /// <summary>
-/// One command's connection to a node: the node named by <c>--node</c> (a department of the
-/// <c>--dir</c> network or an address), the certificates to trust, and the names the network
-/// folder gives to keys (role holders, departments).
+/// How every command reaches a node: the node named by <c>--node</c> (a department of the
+/// <c>--dir</c> network, or an address), the genesis to trust (<c>--genesis</c>, else the
+/// folder's) for TLS pins and for checking what the node answers, the <c>--timeout</c>, and the
+/// names the network folder gives to keys (role holders, departments).
 /// </summary>
 internal sealed class NodeSession : IDisposable
 {
@@ -48,11 +50,7 @@ internal sealed class NodeSession : IDisposable
     public static NodeSession Open(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var dir = result.GetValue(RegistryOptions.Dir);
-        if (string.IsNullOrEmpty(dir))
-        {
-            dir = Environment.GetEnvironmentVariable(RegistryOptions.NetworkEnvironmentVariable);
-        }
+        var dir = ConnectionOptions.NetworkFolder(result);
 
         NetworkLayout? layout = null;
         NetworkManifest? manifest = null;
@@ -64,13 +62,53 @@ internal sealed class NodeSession : IDisposable
             genesis = LocalnetOperations.LoadGenesis(layout);
         }
 
-        if (result.GetValue(RegistryOptions.Genesis) is { Length: > 0 } genesisFile)
+        if (result.GetValue(ConnectionOptions.Genesis) is { Length: > 0 } genesisFile)
         {
-            genesis = LocalnetOperations.LoadGenesis(new NetworkLayout(Path.GetDirectoryName(Path.GetFullPath(genesisFile))!), genesisFile);
+            genesis = LoadGenesis(genesisFile);
         }
 
-        var address = ResolveAddress(result.GetValue(RegistryOptions.Node), manifest);
-        return new NodeSession(address, layout, manifest, genesis, TimeSpan.FromSeconds(result.GetValue(RegistryOptions.Timeout)));
+        var address = ResolveAddress(result.GetValue(ConnectionOptions.Node), manifest);
+        return new NodeSession(address, layout, manifest, genesis, TimeSpan.FromSeconds(result.GetValue(ConnectionOptions.Timeout)));
+    }
+
+    /// <summary>A genesis file named on the command line, or a one-line error saying why it cannot be used.</summary>
+    public static GenesisDocument LoadGenesis(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return LocalnetOperations.LoadGenesis(new NetworkLayout(Path.GetDirectoryName(Path.GetFullPath(file))!), file);
+    }
+
+    /// <summary>A node's client API address from an option's value: http:// or https:// only.</summary>
+    public static Uri ParseAddress(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new CliError($"--node '{value}' is not an http:// or https:// address");
+    }
+
+    /// <summary>
+    /// The node's status: the first call of a command that does several, so an unreachable node or
+    /// a node of another chain than the trusted genesis is one clear error before anything else.
+    /// </summary>
+    public async Task<Protocol.NodeStatus> CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        Protocol.NodeStatus status;
+        try
+        {
+            status = await Client.GetStatusAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unknown or StatusCode.Internal)
+        {
+            throw new CliError($"cannot reach the node at {Address}: {ex.Status.Detail}", ExitCodes.Unreachable);
+        }
+
+        if (Genesis is not null && !string.Equals(Genesis.ChainId, status.ChainId, StringComparison.Ordinal))
+        {
+            throw new CliError($"the node at {Address} is of chain '{status.ChainId}', the genesis trusted is of '{Genesis.ChainId}'", ExitCodes.BadInput);
+        }
+
+        return status;
     }
 
     /// <summary>
@@ -80,7 +118,7 @@ internal sealed class NodeSession : IDisposable
     public KeyPair OpenSigner(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var value = result.GetValue(RegistryOptions.Key)!;
+        var value = result.GetValue(ConnectionOptions.Key)!;
         var passphraseFile = result.GetValue(KeysCommand.PassphraseFileOption);
         var path = value;
         if (!File.Exists(path) && Layout is not null && IsRoleHolder(value))
@@ -94,7 +132,7 @@ internal sealed class NodeSession : IDisposable
 
         if (!File.Exists(path))
         {
-            throw new CliError($"--key: no key file '{value}'{(Layout is null ? string.Empty : " and no role holder of that name in the network folder")}");
+            throw new CliError($"--key: key file '{value}' does not exist{(Layout is null ? string.Empty : ", and the network folder has no role holder of that name")}");
         }
 
         try
@@ -105,7 +143,7 @@ internal sealed class NodeSession : IDisposable
         }
         catch (KeyFileException ex)
         {
-            throw new CliError($"--key: {ex.Message}");
+            throw new CliError($"--key: cannot open key file '{path}': {ex.Message}");
         }
     }
 
@@ -168,17 +206,12 @@ internal sealed class NodeSession : IDisposable
 
         if (node.Contains("://", StringComparison.Ordinal))
         {
-            if (!Uri.TryCreate(node, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                throw new CliError($"--node '{node}' is not an http:// or https:// address");
-            }
-
-            return uri;
+            return ParseAddress(node);
         }
 
         if (manifest is null)
         {
-            throw new CliError($"--node '{node}': a department name needs --dir FOLDER (or ${RegistryOptions.NetworkEnvironmentVariable}); otherwise give https://host:port");
+            throw new CliError($"--node '{node}': a department name needs --dir FOLDER (or ${ConnectionOptions.NetworkEnvironmentVariable}); otherwise give https://host:port");
         }
 
         return manifest.Departments.FirstOrDefault(d => string.Equals(d.Id, node, StringComparison.Ordinal))?.ClientUri
