@@ -5,6 +5,7 @@ using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
+using GovChain.Node.Configuration;
 using Xunit.Abstractions;
 
 namespace GovChain.Integration.Tests.Processes;
@@ -32,7 +33,7 @@ public sealed partial class LongOutageTests : IAsyncLifetime
     private readonly ProcessCluster _cluster = new(new ProcessClusterOptions
     {
         SyncWrites = false,
-        Consensus = new ClusterConsensusSettings
+        Consensus = new ConsensusTimeoutOptions
         {
             ProposeMs = 100,
             PrevoteMs = 50,

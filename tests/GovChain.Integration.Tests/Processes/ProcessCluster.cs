@@ -39,17 +39,7 @@ internal sealed class ProcessCluster : IDisposable
             GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
-            Consensus = new ConsensusTimeoutOptions
-            {
-                ProposeMs = _options.Consensus.ProposeMs,
-                PrevoteMs = _options.Consensus.PrevoteMs,
-                PrecommitMs = _options.Consensus.PrecommitMs,
-                DeltaMs = _options.Consensus.DeltaMs,
-                RetransmitMs = _options.Consensus.RetransmitMs,
-                EmptyBlockDelayMs = _options.Consensus.EmptyBlockDelayMs,
-                SyncPollMs = _options.Consensus.SyncPollMs,
-                FreshStartGraceMs = _options.Consensus.FreshStartGraceMs,
-            },
+            Consensus = _options.Consensus,
             Storage = new StorageSettings { SyncWrites = _options.SyncWrites },
         }.Generate());
         _folder = network.WriteTo(Root);
@@ -228,7 +218,17 @@ internal sealed class ProcessCluster : IDisposable
 internal sealed record ProcessClusterOptions
 {
     /// <summary>The consensus settings of every node's configuration file.</summary>
-    public ClusterConsensusSettings Consensus { get; init; } = new();
+    public ConsensusTimeoutOptions Consensus { get; init; } = new()
+    {
+        ProposeMs = 1000,
+        PrevoteMs = 300,
+        PrecommitMs = 300,
+        DeltaMs = 100,
+        RetransmitMs = 200,
+        EmptyBlockDelayMs = 200,
+        SyncPollMs = 200,
+        FreshStartGraceMs = 1000,
+    };
 
     /// <summary>
     /// By department index, an assembly started instead of the CLI with the same arguments
@@ -241,26 +241,6 @@ internal sealed record ProcessClusterOptions
     /// SIGKILL loses nothing the process wrote (the OS still holds it); only a machine crash would.
     /// </summary>
     public bool SyncWrites { get; init; } = true;
-}
-
-/// <summary>The "Consensus" section of the nodes' configuration files (names as in NodeOptions).</summary>
-internal sealed record ClusterConsensusSettings
-{
-    public int ProposeMs { get; init; } = 1000;
-
-    public int PrevoteMs { get; init; } = 300;
-
-    public int PrecommitMs { get; init; } = 300;
-
-    public int DeltaMs { get; init; } = 100;
-
-    public int RetransmitMs { get; init; } = 200;
-
-    public int EmptyBlockDelayMs { get; init; } = 200;
-
-    public int SyncPollMs { get; init; } = 200;
-
-    public int FreshStartGraceMs { get; init; } = 1000;
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>
