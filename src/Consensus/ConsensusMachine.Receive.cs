@@ -10,6 +10,9 @@ public sealed partial class ConsensusMachine
 {
     private const int SignatureSize = 64;
 
+    // Re-validations of another body for a header whose block was found invalid, per block.
+    private const int MaxBodyReplacements = 2;
+
     private void HandleBytes(ReadOnlyMemory<byte> bytes)
     {
         if (bytes.Length > _options.MaxMessageBytes)
@@ -64,7 +67,7 @@ public sealed partial class ConsensusMachine
 
         if (vote.Height != Height)
         {
-            OtherHeight(vote.Height, vote.Validator, wrapper ?? new ConsensusMessage { Vote = vote }, () => VerifyVote(vote));
+            OtherHeight(vote.Height, vote.Validator, vote.Signature, wrapper ?? new ConsensusMessage { Vote = vote }, () => VerifyVote(vote));
             return;
         }
 
@@ -105,7 +108,7 @@ public sealed partial class ConsensusMachine
                     vote.Validator.Span,
                     vote.Round,
                     (int)vote.Type,
-                    new Evidence { DuplicateVote = new DuplicateVoteEvidence { VoteA = existing, VoteB = vote } });
+                    new Evidence { DuplicateVote = new DuplicateVoteEvidence { VoteA = SignedFieldsOf(existing!), VoteB = SignedFieldsOf(vote) } });
                 Drop(DropReason.Equivocation);
                 if (set.AddConflicting(index, vote))
                 {
@@ -126,21 +129,32 @@ public sealed partial class ConsensusMachine
 
     private void HandleProposal(Proposal proposal, ConsensusMessage? wrapper)
     {
+        // A fresh proposal (no proof of lock) is its block's first: the header must name its
+        // signer, the round's proposer. A re-proposal (pol_round >= 0) carries a block that
+        // gathered a prevote quorum, so was first accepted under this rule, from its proposer.
         if (proposal.Block?.Header is null
             || proposal.Proposer.Length != Hash32.Size
             || proposal.Signature.Length != SignatureSize
             || proposal.PolRound < -1
             || (proposal.PolRound >= 0 && (uint)proposal.PolRound >= proposal.Round)
             || proposal.Block.Header.Height != proposal.Height
-            || proposal.Block.Header.ChainId != _options.ChainId)
+            || proposal.Block.Header.ChainId != _options.ChainId
+            || (proposal.PolRound == -1 && !proposal.Block.Header.Proposer.Equals(proposal.Proposer)))
         {
             Drop(DropReason.Malformed);
             return;
         }
 
+        // No node accepts a block over the bound: drop it before any hashing or signature check.
+        if (proposal.Block.CalculateSize() > _options.MaxBlockBytes)
+        {
+            Drop(DropReason.TooLarge);
+            return;
+        }
+
         if (proposal.Height != Height)
         {
-            OtherHeight(proposal.Height, proposal.Proposer, wrapper ?? new ConsensusMessage { Proposal = proposal }, () => VerifyProposal(proposal, proposal.Block.Header.Hash()));
+            OtherHeight(proposal.Height, proposal.Proposer, proposal.Signature, wrapper ?? new ConsensusMessage { Proposal = proposal }, () => VerifyProposal(proposal, proposal.Block.Header.Hash()));
             return;
         }
 
@@ -171,7 +185,13 @@ public sealed partial class ConsensusMachine
         var rs = RoundAt(proposal.Round);
         if (rs.Proposal is { } held && held.Signature.Equals(proposal.Signature) && rs.ProposalHash == blockHash)
         {
-            Drop(DropReason.Duplicate);
+            // The same signed proposal, so the same signature check. Its body is not signed:
+            // when the copy held was found invalid, this one may be the unaltered block.
+            if (!TryReplaceInvalidBody(proposal.Round, blockHash, proposal.Block))
+            {
+                Drop(DropReason.Duplicate);
+            }
+
             return;
         }
 
@@ -183,12 +203,27 @@ public sealed partial class ConsensusMachine
 
         if (rs.Proposal is { } first)
         {
+            // The evidence is what both proposals signed, not their blocks: its size is fixed
+            // whatever a proposer puts in the blocks.
             RecordEvidence(
                 proposal.Proposer.Span,
                 proposal.Round,
                 0,
-                new Evidence { DuplicateProposal = new DuplicateProposalEvidence { ProposalA = first, ProposalB = proposal } });
+                new Evidence
+                {
+                    DuplicateProposal = new DuplicateProposalEvidence
+                    {
+                        ProposalA = ProposalDigests.Of(first, rs.ProposalHash),
+                        ProposalB = ProposalDigests.Of(proposal, blockHash),
+                    },
+                });
             Drop(DropReason.Equivocation);
+            return;
+        }
+
+        if (BlockHashing.CheckBodyAgainstHeader(proposal.Block) is not null)
+        {
+            Drop(DropReason.BodyMismatch);
             return;
         }
 
@@ -199,9 +234,40 @@ public sealed partial class ConsensusMachine
             _blocks.Add(blockHash, new BlockEntry(proposal.Block, BlockValidity.Pending));
             Emit(new ValidateBlock(Height, proposal.Round, blockHash, proposal.Block));
         }
+        else
+        {
+            TryReplaceInvalidBody(proposal.Round, blockHash, proposal.Block);
+        }
 
         NotePeerRound(index, proposal.Round);
         Progress();
+    }
+
+    /// <summary>
+    /// A block found invalid may have had its unsigned body altered on the way (a transaction's
+    /// signature, which the tx root does not cover): another body that matches the signed
+    /// header is checked again, a bounded number of times per block. False when the body is
+    /// not a candidate (the held one is valid or pending, or this body is the same).
+    /// </summary>
+    private bool TryReplaceInvalidBody(uint round, Hash32 blockHash, Block block)
+    {
+        if (!_blocks.TryGetValue(blockHash, out var entry) || entry.Validity != BlockValidity.Invalid
+            || entry.BodyReplacements >= MaxBodyReplacements || entry.Block.Equals(block))
+        {
+            return false;
+        }
+
+        if (BlockHashing.CheckBodyAgainstHeader(block) is not null)
+        {
+            Drop(DropReason.BodyMismatch);
+            return true;
+        }
+
+        entry.Block = block;
+        entry.Validity = BlockValidity.Pending;
+        entry.BodyReplacements++;
+        Emit(new ValidateBlock(Height, round, blockHash, block));
+        return true;
     }
 
     /// <summary>
@@ -244,7 +310,14 @@ public sealed partial class ConsensusMachine
     }
 
     /// <summary>A message for another height: help a laggard, buffer the next height, or learn that we are behind.</summary>
-    private void OtherHeight(ulong height, ByteString validator, ConsensusMessage message, Func<bool> verify)
+    /// <remarks>
+    /// Membership is checked against the current set, though the next height's may differ:
+    /// it is the only set this machine knows, and erring there costs little. A validator that
+    /// joins at the next height is not buffered, but it retransmits what it signed every
+    /// period, so its messages arrive again once this node is there; one that leaves has its
+    /// buffered messages dropped on replay, when membership is checked against the new set.
+    /// </remarks>
+    private void OtherHeight(ulong height, ByteString validator, ByteString signature, ConsensusMessage message, Func<bool> verify)
     {
         if (height < Height)
         {
@@ -258,40 +331,57 @@ public sealed partial class ConsensusMachine
         }
 
         var isNext = height == Height + 1;
-        if (isNext)
+        if (!_validators.TryGetIndex(validator.Span, out var index))
         {
-            if (_nextHeightBuffer.Count >= _options.MaxBufferedMessages)
-            {
-                Drop(DropReason.BufferFull);
-                return;
-            }
-
-            _nextHeightBuffer.Add(message);
-        }
-        else
-        {
-            Drop(DropReason.FarFutureHeight);
-        }
-
-        // Only a validator's claim counts towards "we are behind", checked against the current
-        // set (the next one is not known yet), one signature check per validator per height.
-        if (!_validators.TryGetIndex(validator.Span, out var index) || height <= _peerHeights[index])
-        {
+            Drop(isNext ? DropReason.NotValidator : DropReason.FarFutureHeight);
             return;
         }
 
-        if (isNext)
+        if (!isNext)
         {
-            // Usual right after a peer commits: check it only if we are still undecided at the
-            // next retransmit (see Retransmit), not on the hot path.
-            _nextHeightClaims[index] ??= verify;
+            Drop(DropReason.FarFutureHeight);
+
+            // Two or more heights ahead: no decision of ours can close that gap, sync now. One
+            // signature check per validator per height (only a later claim is news).
+            if (height > _peerHeights[index] && verify())
+            {
+                _peerHeights[index] = height;
+                CheckBehind(Height + 2);
+            }
+
+            return;
         }
-        else if (verify())
+
+        if (_nextHeightBuffer.Holds(index, signature.Span))
         {
-            // Two or more heights ahead: no decision of ours can close that gap, sync now.
-            _peerHeights[index] = height;
-            CheckBehind(Height + 2);
+            Drop(DropReason.Duplicate);
+            return;
         }
+
+        var bytes = message.CalculateSize();
+        if (!_nextHeightBuffer.Fits(index, bytes))
+        {
+            Drop(DropReason.BufferFull);
+
+            // Usual right after a peer commits: check the claim only if we are still undecided
+            // at the next retransmit (see Retransmit), not on the hot path.
+            if (_peerHeights[index] <= Height)
+            {
+                _nextHeightClaims[index] ??= verify;
+            }
+
+            return;
+        }
+
+        // Checked now, so that a forger cannot fill a validator's share; not again on replay.
+        if (!verify())
+        {
+            Drop(DropReason.BadSignature);
+            return;
+        }
+
+        _nextHeightBuffer.Add(index, message, bytes);
+        _peerHeights[index] = Math.Max(_peerHeights[index], height);
     }
 
     /// <summary>
@@ -426,8 +516,27 @@ public sealed partial class ConsensusMachine
         Emit(new ReportEvidence(canonical));
     }
 
+    /// <summary>
+    /// A copy with only the fields a vote's signature covers, and its signature: what a sender
+    /// added beyond them (unknown fields survive parsing) must not ride into evidence and blocks.
+    /// </summary>
+    private static Vote SignedFieldsOf(Vote vote) => new()
+    {
+        Type = vote.Type,
+        Height = vote.Height,
+        Round = vote.Round,
+        BlockHash = vote.BlockHash,
+        Validator = vote.Validator,
+        Signature = vote.Signature,
+    };
+
     private bool VerifyVote(Vote vote)
     {
+        if (_replayingVerified)
+        {
+            return true;
+        }
+
         Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
         var n = SignBytes.Vote(_options.ChainId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
         return _verifier.Verify(vote.Validator.Span, buffer[..n], vote.Signature.Span);
@@ -435,6 +544,11 @@ public sealed partial class ConsensusMachine
 
     private bool VerifyProposal(Proposal proposal, Hash32 blockHash)
     {
+        if (_replayingVerified)
+        {
+            return true;
+        }
+
         var bytes = SignBytes.Proposal(_options.ChainId, proposal.Height, proposal.Round, proposal.PolRound, blockHash);
         return _verifier.Verify(proposal.Proposer.Span, bytes, proposal.Signature.Span);
     }

@@ -111,7 +111,12 @@ public sealed partial class ConsensusMachine
         return true;
     }
 
-    /// <summary>More than 2/3 precommitted one block at some round of this height: decide it, if we hold it.</summary>
+    /// <summary>
+    /// More than 2/3 precommitted one block at some round of this height: decide it, once this
+    /// node holds it and found it valid. The node commits only what it validated: a block it
+    /// lacks, or holds only in a form it found invalid (its unsigned body altered on the way),
+    /// is fetched with its certificate by block sync.
+    /// </summary>
     private bool TryDecide()
     {
         if (_decisionHash is not { } decided)
@@ -119,10 +124,15 @@ public sealed partial class ConsensusMachine
             return false;
         }
 
-        if (!_blocks.TryGetValue(decided, out var entry))
+        if (!_blocks.TryGetValue(decided, out var entry) || entry.Validity == BlockValidity.Invalid)
         {
-            // The others decided a block we never received: only block sync can bring it.
             ReportBehind(Height + 1);
+            return false;
+        }
+
+        if (entry.Validity == BlockValidity.Pending)
+        {
+            // The answer to ValidateBlock re-runs this rule.
             return false;
         }
 

@@ -18,7 +18,7 @@ public sealed partial class ConsensusMachine
     private readonly Hash32? _myKey;
     private readonly ISignatureVerifier _verifier;
     private readonly List<Evidence> _evidence = [];
-    private readonly List<ConsensusMessage> _nextHeightBuffer = [];
+    private readonly NextHeightBuffer _nextHeightBuffer;
     private List<ConsensusAction> _out = [];
 
     // Per-height state, reset by EnterHeight.
@@ -43,6 +43,7 @@ public sealed partial class ConsensusMachine
     private CommitCertificate? _lastCommit;
     private HashSet<Hash32> _caughtUpSinceRetransmit = [];
     private bool _started;
+    private bool _replayingVerified;
 
     /// <summary>
     /// A machine for <paramref name="height"/> (the next height to decide), certified by
@@ -86,6 +87,8 @@ public sealed partial class ConsensusMachine
         _peerRounds = NewPeerRounds(validators.Count);
         _peerHeights = new ulong[validators.Count];
         _nextHeightClaims = new Func<bool>?[validators.Count];
+        _nextHeightBuffer = new NextHeightBuffer(options.MaxBufferedMessages, options.MaxBufferedBytes);
+        _nextHeightBuffer.Reset(validators.Count);
     }
 
     public ulong Height { get; private set; }
@@ -109,6 +112,12 @@ public sealed partial class ConsensusMachine
 
     /// <summary>Messages dropped, by reason.</summary>
     public DropCounters Drops { get; } = new();
+
+    /// <summary>Messages for the next height held until this node enters it.</summary>
+    public int BufferedMessages => _nextHeightBuffer.Count;
+
+    /// <summary>Encoded bytes of those messages.</summary>
+    public long BufferedBytes => _nextHeightBuffer.Bytes;
 
     /// <summary>Equivocation evidence seen so far (bounded; the oldest is dropped first).</summary>
     public IReadOnlyList<Evidence> Evidence => _evidence;
@@ -210,13 +219,23 @@ public sealed partial class ConsensusMachine
         StartRound(0);
         Progress();
 
-        var buffered = _nextHeightBuffer.ToArray();
-        _nextHeightBuffer.Clear();
+        var buffered = _nextHeightBuffer.Take();
+        _nextHeightBuffer.Reset(validators.Count);
         if (replayBuffer)
         {
-            foreach (var message in buffered)
+            // Their signatures were checked when they were buffered; membership is checked
+            // again, now against this height's set.
+            _replayingVerified = true;
+            try
             {
-                HandleMessage(message);
+                foreach (var message in buffered)
+                {
+                    HandleMessage(message);
+                }
+            }
+            finally
+            {
+                _replayingVerified = false;
             }
         }
     }

@@ -88,6 +88,18 @@ public sealed record ConsensusOptions
     /// <summary>Bound of the buffer of messages for the next height, received while this height is not yet applied.</summary>
     public int MaxBufferedMessages { get; init; } = 1024;
 
+    /// <summary>
+    /// Bound of the bytes of that buffer (encoded messages). Each validator of the current set
+    /// may fill an equal share of this and of <see cref="MaxBufferedMessages"/>.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Proposals whose block encodes to more bytes than this are dropped before their signature
+    /// is checked: no node would accept such a block. The node sets it to its chain's block bound.
+    /// </summary>
+    public long MaxBlockBytes { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>Bound of the evidence kept for the node to put in blocks; the oldest is dropped first.</summary>
     public int MaxEvidence { get; init; } = 256;
 
@@ -97,7 +109,7 @@ public sealed record ConsensusOptions
     internal void Validate()
     {
         Timeouts.Validate();
-        if (MaxBufferedMessages < 0 || MaxEvidence < 1 || MaxMessageBytes < 1)
+        if (MaxBufferedMessages < 0 || MaxBufferedBytes < 0 || MaxBlockBytes < 1 || MaxEvidence < 1 || MaxMessageBytes < 1)
         {
             throw new ArgumentException("Consensus bounds must be positive.");
         }

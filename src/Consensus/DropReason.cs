@@ -7,6 +7,7 @@ public enum DropReason
 {
     /// <summary>Undecodable bytes, missing fields, wrong lengths, wrong chain, wrong header height.</summary>
     Malformed = 0,
+    /// <summary>Encoded message over the message bound, or a proposal whose block is over the block bound.</summary>
     TooLarge,
     BadSignature,
     NotValidator,
@@ -29,8 +30,15 @@ public enum DropReason
     /// <summary>A second, different vote or proposal of one validator for one step: kept as evidence, not counted.</summary>
     Equivocation,
 
-    /// <summary>The next-height buffer was full.</summary>
+    /// <summary>The next-height buffer was full, or the sender's share of it.</summary>
     BufferFull,
+
+    /// <summary>
+    /// A proposal whose block body does not match what its signed header commits to. The body
+    /// is not signed (a relay may have changed it): not held against the proposer, and a later
+    /// correct copy is still accepted.
+    /// </summary>
+    BodyMismatch,
 }
 
 /// <summary>Counts of dropped messages by reason, for one machine; also published as a metric.</summary>

@@ -1,4 +1,3 @@
-using GovChain.Core.Blocks;
 using GovChain.Protocol;
 
 namespace GovChain.Consensus;
@@ -65,14 +64,14 @@ public static class EvidenceCanonicalForm
         return c != 0 ? c : a.Signature.Span.SequenceCompareTo(b.Signature.Span);
     }
 
-    private static int CompareProposals(Proposal? a, Proposal? b)
+    private static int CompareProposals(SignedProposalDigest? a, SignedProposalDigest? b)
     {
-        if (a?.Block?.Header is not { } headerA || b?.Block?.Header is not { } headerB)
+        if (a is null || b is null)
         {
             return 0;
         }
 
-        var c = headerA.Hash().CompareTo(headerB.Hash());
+        var c = a.BlockHash.Span.SequenceCompareTo(b.BlockHash.Span);
         if (c == 0)
         {
             c = a.PolRound.CompareTo(b.PolRound);

@@ -56,7 +56,10 @@ internal enum BlockValidity
 /// <summary>A proposed block known at this height, and its validity.</summary>
 internal sealed class BlockEntry(Block block, BlockValidity validity)
 {
-    public Block Block { get; } = block;
+    public Block Block { get; set; } = block;
 
     public BlockValidity Validity { get; set; } = validity;
+
+    /// <summary>How often another body for this (signed) header replaced one found invalid.</summary>
+    public int BodyReplacements { get; set; }
 }

@@ -182,7 +182,7 @@ public sealed class AdmissionTests
         var evidence = machine.Receive(vals.ProposalMessage(proposer, vals.Block(1, proposer, salt: 2))).Single<ReportEvidence>().Evidence;
 
         Assert.Equal(Evidence.KindOneofCase.DuplicateProposal, evidence.KindCase);
-        Assert.True(Votes.VerifyProposalSignature(TestValidators.ChainId, evidence.DuplicateProposal.ProposalA));
-        Assert.True(Votes.VerifyProposalSignature(TestValidators.ChainId, evidence.DuplicateProposal.ProposalB));
+        Assert.True(ProposalDigests.IsSigned(evidence.DuplicateProposal.ProposalA, TestValidators.ChainId, Ed25519SignatureVerifier.Instance));
+        Assert.True(ProposalDigests.IsSigned(evidence.DuplicateProposal.ProposalB, TestValidators.ChainId, Ed25519SignatureVerifier.Instance));
     }
 }

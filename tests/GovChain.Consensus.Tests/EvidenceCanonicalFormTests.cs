@@ -11,7 +11,7 @@ public sealed class EvidenceCanonicalFormTests
 {
     private static Evidence VotePair(Vote a, Vote b) => new() { DuplicateVote = new DuplicateVoteEvidence { VoteA = a, VoteB = b } };
 
-    private static Evidence ProposalPair(Proposal a, Proposal b) => new() { DuplicateProposal = new DuplicateProposalEvidence { ProposalA = a, ProposalB = b } };
+    private static Evidence ProposalPair(SignedProposalDigest a, SignedProposalDigest b) => new() { DuplicateProposal = new DuplicateProposalEvidence { ProposalA = a, ProposalB = b } };
 
     [Fact]
     public void Canonicalize_VotesInEitherOrder_GiveTheSameBytes()
@@ -33,9 +33,9 @@ public sealed class EvidenceCanonicalFormTests
     public void IsCanonical_ReversedPairOfProposals_IsFalse_AndCanonicalizeFixesIt()
     {
         using var vals = new TestValidators(4);
-        var first = vals.ProposalMessage(1, vals.Block(1, 1, salt: 1)).Proposal;
-        var second = vals.ProposalMessage(1, vals.Block(1, 1, salt: 2)).Proposal;
-        var ordered = first.Block.Header.Hash() < second.Block.Header.Hash() ? (first, second) : (second, first);
+        var first = vals.Digest(1, vals.Block(1, 1, salt: 1));
+        var second = vals.Digest(1, vals.Block(1, 1, salt: 2));
+        var ordered = first.BlockHash.Span.SequenceCompareTo(second.BlockHash.Span) < 0 ? (first, second) : (second, first);
         var reversed = ProposalPair(ordered.Item2, ordered.Item1);
 
         Assert.False(EvidenceCanonicalForm.IsCanonical(reversed));
@@ -50,7 +50,7 @@ public sealed class EvidenceCanonicalFormTests
     {
         using var vals = new TestValidators(4);
         var vote = vals.Vote(1, VoteType.Precommit, 1, 0, null);
-        var cases = new[] { VotePair(vote, vote), VotePair(vote, null!), new Evidence(), ProposalPair(new Proposal(), new Proposal()) };
+        var cases = new[] { VotePair(vote, vote), VotePair(vote, null!), new Evidence(), ProposalPair(new SignedProposalDigest(), new SignedProposalDigest()) };
 
         foreach (var evidence in cases)
         {

@@ -41,8 +41,8 @@ public sealed class EvidenceOffenceTests
         {
             DuplicateProposal = new DuplicateProposalEvidence
             {
-                ProposalA = vals.ProposalMessage(1, vals.Block(1, 1, salt: 1)).Proposal,
-                ProposalB = vals.ProposalMessage(1, vals.Block(1, 1, salt: 2)).Proposal,
+                ProposalA = vals.Digest(1, vals.Block(1, 1, salt: 1)),
+                ProposalB = vals.Digest(1, vals.Block(1, 1, salt: 2)),
             },
         };
         Assert.True(EvidenceOffence.TryFrom(proposal, out var proposed));
@@ -61,7 +61,7 @@ public sealed class EvidenceOffenceTests
             new Evidence { DuplicateVote = new DuplicateVoteEvidence() },
             VotePair(new Vote { Type = VoteType.Prevote, Validator = ByteString.CopyFrom(new byte[31]) }, new Vote()),
             VotePair(new Vote { Type = VoteType.Unspecified, Validator = ByteString.CopyFrom(new byte[32]) }, new Vote()),
-            new Evidence { DuplicateProposal = new DuplicateProposalEvidence { ProposalA = new Proposal { Proposer = ByteString.CopyFrom(new byte[5]) } } },
+            new Evidence { DuplicateProposal = new DuplicateProposalEvidence { ProposalA = new SignedProposalDigest { Proposer = ByteString.CopyFrom(new byte[5]) } } },
         };
 
         Assert.All(cases, e => Assert.False(EvidenceOffence.TryFrom(e, out _)));

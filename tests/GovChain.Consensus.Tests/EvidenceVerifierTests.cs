@@ -26,8 +26,8 @@ public sealed class EvidenceVerifierTests
         {
             DuplicateProposal = new DuplicateProposalEvidence
             {
-                ProposalA = vals.ProposalMessage(1, vals.Block(1, 1, salt: 1)).Proposal,
-                ProposalB = vals.ProposalMessage(1, vals.Block(1, 1, salt: 2)).Proposal,
+                ProposalA = vals.Digest(1, vals.Block(1, 1, salt: 1)),
+                ProposalB = vals.Digest(1, vals.Block(1, 1, salt: 2)),
             },
         };
 

@@ -87,6 +87,7 @@ public sealed class HeightTransitionTests
         var block = vals.Block(1, proposer);
         var hash = block.Header.Hash();
         machine.Receive(vals.ProposalMessage(proposer, block));
+        machine.Handle(new BlockValidated(1, hash, true));
         var certificate = CommitCertificates.FromPrecommits(1, 0, hash, others.Select(i => vals.Vote(i, VoteType.Precommit, 1, 0, hash)));
 
         var commit = machine.Receive(new ConsensusMessage { Commit = certificate }).Single<CommitBlock>();
@@ -165,7 +166,7 @@ public sealed class HeightTransitionTests
 
                         break;
                     case RequestProposal r:
-                        var block = new Block { Header = new BlockHeader { ChainId = TestValidators.ChainId, Height = r.Height, TimeUnixMs = (long)r.Height, Proposer = ByteString.CopyFrom(signers[node].PublicKey) } };
+                        var block = TestValidators.WithBody(new Block { Header = new BlockHeader { ChainId = TestValidators.ChainId, Height = r.Height, TimeUnixMs = (long)r.Height, Proposer = ByteString.CopyFrom(signers[node].PublicKey) } });
                         inbox.Enqueue((node, new ProposalReady(r.Height, r.Round, block)));
                         break;
                     case ValidateBlock v:

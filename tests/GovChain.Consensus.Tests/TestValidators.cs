@@ -4,7 +4,6 @@ using GovChain.Consensus;
 using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
-using GovChain.Core.Merkle;
 using GovChain.Core.Validators;
 using GovChain.Protocol;
 
@@ -54,8 +53,12 @@ internal sealed class TestValidators : IDisposable
     public ConsensusMessage ProposalMessage(int index, Block block, uint round = 0, int polRound = -1) =>
         new() { Proposal = Votes.SignProposal(ChainId, block.Header.Height, round, polRound, block, Keys[index]) };
 
+    /// <summary>What equivocation evidence carries of validator <paramref name="index"/>'s signed proposal of <paramref name="block"/>.</summary>
+    public SignedProposalDigest Digest(int index, Block block, uint round = 0, int polRound = -1) =>
+        ProposalDigests.Of(ProposalMessage(index, block, round, polRound).Proposal, block.Header.Hash());
+
     /// <summary>A well-formed block at <paramref name="height"/> proposed by validator <paramref name="proposer"/>; <paramref name="salt"/> makes different blocks.</summary>
-    public Block Block(ulong height, int proposer, long salt = 0) => new()
+    public Block Block(ulong height, int proposer, long salt = 0) => WithBody(new()
     {
         Header = new BlockHeader
         {
@@ -63,10 +66,28 @@ internal sealed class TestValidators : IDisposable
             Height = height,
             TimeUnixMs = 1_000 + salt,
             Proposer = ByteString.CopyFrom(Keys[proposer].PublicKey),
-            TxRoot = ByteString.CopyFrom(MerkleTree.EmptyRoot.ToArray()),
             ValidatorSetHash = ByteString.CopyFrom(Set.Hash.ToArray()),
         },
-    };
+    });
+
+    /// <summary>
+    /// Sets the header's body commitments (tx count and root, evidence hash, parent certificate
+    /// hash) to match the block's body, giving a block above height 1 a stand-in parent certificate.
+    /// </summary>
+    public static Block WithBody(Block block)
+    {
+        var header = block.Header;
+        header.TxCount = (uint)block.Transactions.Count;
+        header.TxRoot = ByteString.CopyFrom(BlockHashing.TxRoot(block.Transactions).ToArray());
+        header.EvidenceHash = ByteString.CopyFrom(BlockHashing.EvidenceRoot(block.Evidence).ToArray());
+        if (header.Height > 1)
+        {
+            block.LastCommit ??= new CommitCertificate { Height = header.Height - 1 };
+            header.LastCommitHash = ByteString.CopyFrom(block.LastCommit.Hash().ToArray());
+        }
+
+        return block;
+    }
 
     public void Dispose()
     {

@@ -83,56 +83,8 @@ public sealed partial class BlockExecutor
             }
         }
 
-        return CheckBlockEvidence(block.Evidence, height);
-    }
-
-    private string? CheckEvidence(Evidence evidence, ulong height)
-    {
-        switch (evidence.KindCase)
-        {
-            case Evidence.KindOneofCase.DuplicateVote:
-            {
-                var a = evidence.DuplicateVote.VoteA;
-                var b = evidence.DuplicateVote.VoteB;
-                if (a is null || b is null || a.Height != b.Height || a.Round != b.Round || a.Type != b.Type
-                    || a.Validator != b.Validator || a.BlockHash == b.BlockHash)
-                {
-                    return "duplicate-vote evidence is not two different votes of one validator for one step";
-                }
-
-                if (a.Height == 0 || a.Height > height || !_validators.For(a.Height).Contains(a.Validator.Span))
-                {
-                    return "duplicate-vote evidence names no validator of its height";
-                }
-
-                return Votes.VerifySignature(_genesis.ChainId, a) && Votes.VerifySignature(_genesis.ChainId, b)
-                    ? null
-                    : "duplicate-vote evidence carries a bad signature";
-            }
-
-            case Evidence.KindOneofCase.DuplicateProposal:
-            {
-                var a = evidence.DuplicateProposal.ProposalA;
-                var b = evidence.DuplicateProposal.ProposalB;
-                if (a?.Block?.Header is null || b?.Block?.Header is null || a.Height != b.Height || a.Round != b.Round
-                    || a.Proposer != b.Proposer || a.Block.Header.Hash() == b.Block.Header.Hash())
-                {
-                    return "duplicate-proposal evidence is not two different proposals of one validator for one round";
-                }
-
-                if (a.Height == 0 || a.Height > height || !_validators.For(a.Height).Contains(a.Proposer.Span))
-                {
-                    return "duplicate-proposal evidence names no validator of its height";
-                }
-
-                return Votes.VerifyProposalSignature(_genesis.ChainId, a) && Votes.VerifyProposalSignature(_genesis.ChainId, b)
-                    ? null
-                    : "duplicate-proposal evidence carries a bad signature";
-            }
-
-            default:
-                return "unknown evidence kind";
-        }
+        // Not live means certified: decided here, or fetched by block sync with its certificate.
+        return CheckBlockEvidence(block.Evidence, height, certified: !live);
     }
 
     /// <summary>

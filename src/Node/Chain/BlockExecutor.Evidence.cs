@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.Collections;
 using GovChain.Consensus;
 using GovChain.Protocol;
@@ -15,8 +16,14 @@ public sealed partial class BlockExecutor
 
     private CommittedEvidenceIndex CommittedEvidence => _committedEvidence ??= new CommittedEvidenceIndex(_db.Blocks);
 
-    /// <summary>Null when every piece of a block's evidence may be committed at <paramref name="height"/>; else why not.</summary>
-    private string? CheckBlockEvidence(RepeatedField<Evidence> evidence, ulong height)
+    /// <summary>
+    /// Null when every piece of a block's evidence may be committed at <paramref name="height"/>; else why not.
+    /// <paramref name="certified"/>: the block carries a certificate (decided, or fetched by
+    /// block sync), so a piece whose validator set this node has pruned is taken on the word
+    /// of the validators that certified it (more than a third of them honest, and those
+    /// prevoted only for a block they checked in full).
+    /// </summary>
+    private string? CheckBlockEvidence(RepeatedField<Evidence> evidence, ulong height, bool certified)
     {
         if (evidence.Count == 0)
         {
@@ -26,11 +33,14 @@ public sealed partial class BlockExecutor
         var offences = new HashSet<EvidenceOffence>();
         for (var i = 0; i < evidence.Count; i++)
         {
-            var problem = CheckEvidence(evidence[i], height) ?? CheckAdmissible(evidence[i], height, offences);
+            var problem = CheckAdmissible(evidence[i], height, offences, out var offence)
+                ?? CheckEvidence(evidence[i], offence, certified);
             if (problem is not null)
             {
                 return $"evidence {i}: {problem}";
             }
+
+            offences.Add(offence);
         }
 
         return null;
@@ -38,12 +48,14 @@ public sealed partial class BlockExecutor
 
     /// <summary>
     /// The pending evidence a proposal for <paramref name="height"/> carries: canonical, valid
-    /// and admissible pieces, one per offence, at most <see cref="MaxEvidencePerBlock"/>.
+    /// and admissible pieces, one per offence, at most <see cref="MaxEvidencePerBlock"/>. Their
+    /// encoded bytes (with framing) are returned so the transactions fill only what is left.
     /// </summary>
-    private List<Evidence> SelectEvidence(ulong height, IReadOnlyList<Evidence> pending)
+    private List<Evidence> SelectEvidence(ulong height, IReadOnlyList<Evidence> pending, out long bytes)
     {
         var selected = new List<Evidence>();
         var offences = new HashSet<EvidenceOffence>();
+        bytes = 0;
         foreach (var piece in pending)
         {
             if (selected.Count == MaxEvidencePerBlock)
@@ -52,26 +64,34 @@ public sealed partial class BlockExecutor
             }
 
             var canonical = EvidenceCanonicalForm.Canonicalize(piece);
-            if (CheckEvidence(canonical, height) is null && CheckAdmissible(canonical, height, offences) is null)
+            if (CheckAdmissible(canonical, height, offences, out var offence) is null
+                && CheckEvidence(canonical, offence, certified: false) is null)
             {
+                offences.Add(offence);
                 selected.Add(canonical);
+                bytes += EncodedInBlock(canonical);
             }
         }
 
         return selected;
     }
 
-    /// <summary>The once-per-offence rules; adds the piece's offence to <paramref name="offencesInBlock"/> when it passes.</summary>
-    private string? CheckAdmissible(Evidence evidence, ulong height, HashSet<EvidenceOffence> offencesInBlock)
+    /// <summary>Bytes a piece adds to its block's encoding: tag, length and the piece.</summary>
+    private static long EncodedInBlock(Evidence piece)
     {
-        if (!EvidenceOffence.TryFrom(evidence, out var offence))
+        var size = piece.CalculateSize();
+        return 1 + CodedOutputStream.ComputeLengthSize(size) + size;
+    }
+
+    /// <summary>
+    /// The once-per-offence rules, the cheap ones, checked before any signature or validator
+    /// set: the age first, so evidence older than any node keeps is refused, not looked up.
+    /// </summary>
+    private string? CheckAdmissible(Evidence evidence, ulong height, HashSet<EvidenceOffence> offencesInBlock, out EvidenceOffence offence)
+    {
+        if (!EvidenceOffence.TryFrom(evidence, out offence))
         {
             return "names no offence";
-        }
-
-        if (!EvidenceCanonicalForm.IsCanonical(evidence))
-        {
-            return "its two messages are not in canonical order";
         }
 
         if (offence.IsExpiredAt(height))
@@ -79,11 +99,33 @@ public sealed partial class BlockExecutor
             return $"{offence} is older than {EvidenceOffence.MaxAgeHeights} heights";
         }
 
+        if (offence.Height == 0 || offence.Height > height)
+        {
+            return $"{offence} is of a height this block cannot know";
+        }
+
+        if (!EvidenceCanonicalForm.IsCanonical(evidence))
+        {
+            return "its two messages are not in canonical order";
+        }
+
         if (CommittedEvidence.CommittedAt(offence) is { } committedAt)
         {
             return $"{offence} was already committed in block {committedAt}";
         }
 
-        return offencesInBlock.Add(offence) ? null : $"{offence} appears twice in the block";
+        return offencesInBlock.Contains(offence) ? $"{offence} appears twice in the block" : null;
+    }
+
+    /// <summary>That the piece proves its offence: two different messages, both signed by a validator of the offence's height.</summary>
+    private string? CheckEvidence(Evidence evidence, EvidenceOffence offence, bool certified)
+    {
+        if (!_validators.TryFor(offence.Height, out var set))
+        {
+            // Within the age window but below what this node keeps (it prunes state).
+            return certified ? null : $"the validator set of height {offence.Height} is pruned on this node, so {offence} cannot be checked";
+        }
+
+        return EvidenceVerifier.Check(evidence, set, _genesis.ChainId, Ed25519SignatureVerifier.Instance);
     }
 }

@@ -121,7 +121,18 @@ public sealed partial class BlockExecutor
         ArgumentNullException.ThrowIfNull(evidence);
         RequireNextHeight(height);
         var started = Stopwatch.GetTimestamp();
-        var txs = _pool.Reap(Budget.MaxTransactions, MaxBlockBytes - 4096);
+        CommitCertificate? lastCommit = null;
+        if (height > 1)
+        {
+            lastCommit = _db.Blocks.GetCertificate(height - 1)
+                ?? throw new StorageException($"The certificate of block {height - 1} is missing.");
+        }
+
+        // Evidence and the parent certificate first: their bytes count against the block's,
+        // and the transactions fill what is left (4 KiB kept for the header and framing).
+        var selected = SelectEvidence(height, evidence, out var evidenceBytes);
+        var fixedBytes = 4096 + evidenceBytes + (lastCommit?.CalculateSize() ?? 0);
+        var txs = _pool.Reap(Budget.MaxTransactions, Math.Max(0, MaxBlockBytes - fixedBytes));
         var parentTime = ParentTime(height);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var block = new Block
@@ -143,18 +154,13 @@ public sealed partial class BlockExecutor
             block.Transactions.Add(tx.Signed);
         }
 
-        if (height > 1)
+        if (lastCommit is not null)
         {
-            var lastCommit = _db.Blocks.GetCertificate(height - 1)
-                ?? throw new StorageException($"The certificate of block {height - 1} is missing.");
             block.LastCommit = lastCommit;
             block.Header.LastCommitHash = ByteString.CopyFrom(lastCommit.Hash().ToArray());
         }
 
-        foreach (var e in SelectEvidence(height, evidence))
-        {
-            block.Evidence.Add(e);
-        }
+        block.Evidence.AddRange(selected);
 
         // The pool's verified transactions carry their ids: the root needs no hashing of the bodies.
         var ids = new Hash32[txs.Count];

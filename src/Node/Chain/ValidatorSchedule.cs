@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using GovChain.Contracts.Engine;
 using GovChain.Core.Genesis;
 using GovChain.Core.Validators;
@@ -26,6 +27,29 @@ public sealed class ValidatorSchedule
         ArgumentNullException.ThrowIfNull(genesis);
         _state = state;
         _genesis = genesis.Validators;
+    }
+
+    /// <summary>
+    /// The set certifying <paramref name="height"/>, when this node can still derive it: false
+    /// for height 0, a height beyond the last committed + 2, or one whose state this node has
+    /// pruned. For heights named by peers (evidence), where <see cref="For"/> throws.
+    /// </summary>
+    public bool TryFor(ulong height, [NotNullWhen(true)] out WeightedValidatorSet? set)
+    {
+        set = null;
+        if (height == 0)
+        {
+            return false;
+        }
+
+        // By the state's bounds alone, not the cache: nodes that keep the same heights answer alike.
+        if (height > 2 && (height - 2 > _state.Height || height - 2 < _state.OldestHeight))
+        {
+            return false;
+        }
+
+        set = For(height);
+        return true;
     }
 
     /// <summary>

@@ -270,7 +270,9 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         var height = Height + 1;
         var signer = _following || _key is null ? null : new Ed25519ConsensusSigner(_key);
         var lastCommit = height > 1 ? _db.Blocks.GetCertificate(height - 1) : null;
-        _machine = new ConsensusMachine(_options.Protocol, height, _executor.Validators.For(height), signer, Ed25519SignatureVerifier.Instance, lastCommit);
+        // The machine drops proposals over the chain's block bound before checking their signature.
+        var protocol = _options.Protocol with { MaxBlockBytes = _executor.MaxBlockBytes };
+        _machine = new ConsensusMachine(protocol, height, _executor.Validators.For(height), signer, Ed25519SignatureVerifier.Instance, lastCommit);
         if (signer is not null)
         {
             var used = _machine.Restore(ReadWal());
