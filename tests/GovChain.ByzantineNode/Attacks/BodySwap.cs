@@ -3,7 +3,7 @@ using GovChain.Protocol;
 namespace GovChain.ByzantineNode.Attacks;
 
 /// <summary>
-/// Issue #11 attack 2. As proposer, sends one peer (a different one each height) the signed
+/// Issue #11 attack 2. As proposer, sends one peer (each in turn) the signed
 /// header of its proposal over another body — its own transactions dropped for a junk one,
 /// so the body no longer matches the header — and the others the real proposal. Every later
 /// send of that proposal (the retransmissions) gives the victim the real one too. The
@@ -14,6 +14,7 @@ internal sealed class BodySwap : Attack
     private readonly Lock _gate = new();
     private (ulong Height, uint Round) _round;
     private ConsensusMessage? _swapped;
+    private int _strikes;
 
     public override string Mode => "body-swap";
 
@@ -44,7 +45,7 @@ internal sealed class BodySwap : Attack
             return false;
         }
 
-        var victim = peers[(int)(proposal.Height % (ulong)peers.Count)];
+        var victim = peers[Interlocked.Increment(ref _strikes) % peers.Count];
         var real = new ConsensusMessage { Proposal = proposal };
         foreach (var peer in peers)
         {
