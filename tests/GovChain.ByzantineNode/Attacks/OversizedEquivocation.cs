@@ -5,16 +5,17 @@ namespace GovChain.ByzantineNode.Attacks;
 
 /// <summary>
 /// Issue #11 attack 1. As proposer, sends every peer two different proposals for the round,
-/// each validly signed and 9 and 13 MiB large (under the peer message bound of 16 MiB): the
-/// node's own block padded with junk transactions, its header made to match the padded body.
-/// The pair goes out on the first send and again every fifth retransmission; the honest
-/// proposal never leaves.
+/// each validly signed and 8 and 8.5 MiB large (each under the peer message bound of 16 MiB,
+/// the two together over it): the node's own block padded with junk transactions, its header
+/// made to match the padded body. The pair goes out on the first send and again every second
+/// retransmission, so that both reach the peers while the height is still open (a second one
+/// arriving after the decision is stale and harmless); the honest proposal never leaves.
 /// </summary>
 internal sealed class OversizedEquivocation : Attack
 {
-    private const long SmallBytes = 9L * 1024 * 1024;
-    private const long LargeBytes = 13L * 1024 * 1024;
-    private const int ResendEvery = 5;
+    private const long SmallBytes = 8L * 1024 * 1024;
+    private const long LargeBytes = 17L * 512 * 1024;
+    private const int ResendEvery = 2;
     private readonly Lock _gate = new();
     private (ulong Height, uint Round) _round;
     private ConsensusMessage[] _pair = [];
