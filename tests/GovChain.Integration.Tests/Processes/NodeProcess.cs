@@ -12,14 +12,17 @@ internal sealed class NodeProcess : IDisposable
 {
     private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
     private readonly string _cliAssembly;
+    private readonly IReadOnlyList<string> _extraArguments;
     private readonly object _logLock = new();
     private StreamWriter? _log;
     private Process? _process;
     private int _incarnation;
 
-    public NodeProcess(string cliAssembly, string configFile, string logFile)
+    /// <param name="extraArguments">Appended after <c>node run --config FILE</c> (a test-only program's options).</param>
+    public NodeProcess(string cliAssembly, string configFile, string logFile, IReadOnlyList<string>? extraArguments = null)
     {
         _cliAssembly = cliAssembly;
+        _extraArguments = extraArguments ?? [];
         ConfigFile = configFile;
         LogFile = logFile;
     }
@@ -54,6 +57,10 @@ internal sealed class NodeProcess : IDisposable
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(ConfigFile);
+        foreach (var argument in _extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
 
         // The configuration file alone decides: no override inherited from the test's environment.
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GOVCHAIN__", StringComparison.OrdinalIgnoreCase)).ToList())

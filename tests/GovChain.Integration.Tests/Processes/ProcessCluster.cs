@@ -51,7 +51,8 @@ internal sealed class ProcessCluster : IDisposable
         {
             var department = network.Departments[i];
             var program = _options.Programs.TryGetValue(i, out var other) ? other : cli;
-            Nodes[i] = Own(new NodeProcess(program, _folder.ConfigFile(department.Id), Path.Combine(Root, $"{department.Id}.log")));
+            Nodes[i] = Own(new NodeProcess(
+                program, _folder.ConfigFile(department.Id), Path.Combine(Root, $"{department.Id}.log"), _options.Arguments.GetValueOrDefault(i)));
             _clients[i] = Own(new GovChainClient(department.ClientUri, new GovChainClientOptions
             {
                 Channel = new RpcChannelOptions { TrustedServerCertificates = [department.Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
@@ -235,6 +236,9 @@ internal sealed record ProcessClusterOptions
     /// (<c>node run --config FILE</c>): a test-only program such as the Byzantine node.
     /// </summary>
     public IReadOnlyDictionary<int, string> Programs { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>By department index, arguments appended to <c>node run --config FILE</c> (such as the Byzantine node's <c>--mode</c>).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> Arguments { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
 
     /// <summary>
     /// Whether each commit is synced to disk. Off only where a test needs many blocks fast: a
