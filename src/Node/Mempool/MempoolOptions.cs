@@ -35,7 +35,7 @@ public sealed class MempoolOptions
     /// can commit soon. Beyond it a client is refused at once with a retry hint, so what is
     /// admitted commits within a few blocks instead of queueing without bound.
     /// </summary>
-    public int PendingBlocks { get; set; } = 2;
+    public int PendingBlocks { get; set; } = 1;
 
     /// <summary>Once executable transactions fill this fraction (in percent) of their bound, each sender is held to its fair share of it.</summary>
     public int FairSharePercent { get; set; } = 50;
