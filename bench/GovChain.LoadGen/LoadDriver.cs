@@ -26,7 +26,21 @@ internal sealed class LoadDriver
         _concurrency = concurrency;
     }
 
+    /// <summary>The node's RESOURCE_EXHAUSTED trailer naming when a retry is likely to be admitted.</summary>
+    public const string RetryAfterTrailer = "govchain-retry-after-ms";
+
+    /// <summary>Submissions refused at once with RESOURCE_EXHAUSTED (each was retried after the node's hint).</summary>
     public long BackPressureRetries => Interlocked.Read(ref _backPressure);
+
+    /// <summary>How long to wait before retrying a refusal: the node's hint, bounded, else a short back-off.</summary>
+    public static TimeSpan RetryAfter(RpcException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var hint = refusal.Trailers.GetValue(RetryAfterTrailer);
+        return int.TryParse(hint, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(Math.Clamp(ms, 10, 5_000))
+            : TimeSpan.FromMilliseconds(20);
+    }
 
     public long Failed => Interlocked.Read(ref _failed);
 
@@ -67,7 +81,7 @@ internal sealed class LoadDriver
             await gate.WaitAsync(ct).ConfigureAwait(false);
             var now = Stopwatch.GetTimestamp();
             startTicks[i] = ratePerSecond is null ? now : Math.Min(now, start + (long)((double)i * Stopwatch.Frequency / ratePerSecond.Value));
-            inFlight.Add(SubmitAsync(_clients[nodeOf(i)], txs[i], gate, end, ct));
+            inFlight.Add(SubmitAsync(_clients[nodeOf(i)], txs[i], gate, end, ratePerSecond is null ? startTicks : null, i, ct));
             sent++;
             if (inFlight.Count >= 1024)
             {
@@ -79,15 +93,21 @@ internal sealed class LoadDriver
         return sent;
     }
 
-    private async Task SubmitAsync(GovChainClient client, SignedTransaction tx, SemaphoreSlim gate, long end, CancellationToken ct)
+    /// <param name="attemptTicks">At maximum rate: set to the start of each attempt, so finality counts from the submission that was admitted.</param>
+    private async Task SubmitAsync(GovChainClient client, SignedTransaction tx, SemaphoreSlim gate, long end, long[]? attemptTicks, int index, CancellationToken ct)
     {
         try
         {
-            // A full mempool answers RESOURCE_EXHAUSTED: back off briefly and retry, as a client should,
-            // for a bounded time past the end of the run.
-            var giveUp = end + (5 * Stopwatch.Frequency);
+            // A node bounded by what the network can commit soon refuses at once with RESOURCE_EXHAUSTED
+            // and says when to retry: count the refusal, wait as told, retry, for a bounded time past the end.
+            var giveUp = end + (10 * Stopwatch.Frequency);
             while (true)
             {
+                if (attemptTicks is not null)
+                {
+                    attemptTicks[index] = Stopwatch.GetTimestamp();
+                }
+
                 try
                 {
                     await client.SubmitAsync(tx, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
@@ -96,7 +116,7 @@ internal sealed class LoadDriver
                 catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && Stopwatch.GetTimestamp() < giveUp)
                 {
                     Interlocked.Increment(ref _backPressure);
-                    await Task.Delay(20, ct).ConfigureAwait(false);
+                    await Task.Delay(RetryAfter(ex), ct).ConfigureAwait(false);
                 }
             }
         }

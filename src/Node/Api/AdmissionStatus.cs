@@ -13,6 +13,9 @@ public static class AdmissionStatus
     /// <summary>Trailer naming the <see cref="AdmissionCode"/> of a refusal, for programs that branch on it.</summary>
     public const string ReasonTrailer = "govchain-admission";
 
+    /// <summary>Trailer of a RESOURCE_EXHAUSTED refusal: milliseconds after which a retry is likely to be admitted.</summary>
+    public const string RetryAfterTrailer = "govchain-retry-after-ms";
+
     public static StatusCode ToStatusCode(AdmissionCode code) => code switch
     {
         AdmissionCode.Admitted => StatusCode.OK,
@@ -27,6 +30,11 @@ public static class AdmissionStatus
     public static RpcException ToException(AdmissionResult result)
     {
         var trailers = new Metadata { { ReasonTrailer, result.Code.ToString() } };
+        if (result.RetryAfterMs > 0)
+        {
+            trailers.Add(RetryAfterTrailer, result.RetryAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return new RpcException(new Status(ToStatusCode(result.Code), result.Reason), trailers);
     }
 }

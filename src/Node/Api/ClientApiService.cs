@@ -119,6 +119,8 @@ public sealed partial class ClientApiService
             return done;
         }
 
+        ThrowIfDropped(id);
+
         // The caller's deadline cancels the context's token; MaxWait bounds callers that set none.
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         cap.CancelAfter(_options.MaxWait);
@@ -128,6 +130,7 @@ public sealed partial class ClientApiService
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
+            ThrowIfDropped(id);
             throw new RpcException(StatusCode.DeadlineExceeded, $"transaction {id.ToShortString()} was not committed within {_options.MaxWait.TotalSeconds:F0} s");
         }
 
@@ -137,7 +140,22 @@ public sealed partial class ClientApiService
     private Task<TransactionResult> GetTransactionAsync(GetTransactionRequest request, ServerCallContext context)
     {
         var id = ParseTxId(request.TxId);
-        return Task.FromResult(Lookup(id) ?? throw new RpcException(StatusCode.NotFound, $"no committed transaction {id}"));
+        if (Lookup(id) is { } done)
+        {
+            return Task.FromResult(done);
+        }
+
+        ThrowIfDropped(id);
+        throw new RpcException(StatusCode.NotFound, $"no committed transaction {id}");
+    }
+
+    /// <summary>An admitted transaction the mempool dropped (it waited too long for a missing nonce, or was displaced) is told as such, not waited for.</summary>
+    private void ThrowIfDropped(in Hash32 id)
+    {
+        if (_pool.TryGetDropped(id, out var reason))
+        {
+            throw new RpcException(StatusCode.NotFound, $"transaction {id.ToShortString()} was dropped from the mempool without committing: {reason}");
+        }
     }
 
     private Task<CertifiedBlock> GetBlockAsync(GetBlockRequest request, ServerCallContext context)

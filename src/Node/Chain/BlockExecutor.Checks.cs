@@ -1,6 +1,8 @@
+using GovChain.Contracts.Engine;
 using GovChain.Core.Blocks;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
+using GovChain.Node.Mempool;
 using GovChain.Protocol;
 
 namespace GovChain.Node.Chain;
@@ -88,38 +90,83 @@ public sealed partial class BlockExecutor
     }
 
     /// <summary>
-    /// The verified form of every transaction: the mempool's instance when it holds the
-    /// transaction (verified once on admission), else verified here, in parallel.
+    /// The verified form of every transaction, checked cheapest first: no duplicate or committed
+    /// id, the exact encoding of body and signature, each sender's nonces in unbroken order from
+    /// its committed next nonce, then the signatures. The mempool's verified instance stands in
+    /// for a signature check only when the block carries it byte for byte (the tx id hashes the
+    /// body alone, so a proposer could otherwise pair a pooled body with a forged signature and
+    /// have it certified and stored); anything else is verified here, in parallel. So a block with
+    /// a bad signature or an out-of-order nonce is invalid on every node, whatever its pool holds.
     /// </summary>
+    /// <remarks>
+    /// Nonce order is a validity rule and not only an execution outcome: the engine would record
+    /// a transaction out of its sender's order as committed with an error, consuming the
+    /// sender's signed transaction for nothing (and, once its id is committed, for good); only the
+    /// proposer chooses the order, so only the proposer could do that to a sender. The rule reads
+    /// the parent state and the block order only, so every node decides it alike.
+    /// </remarks>
     private string? VerifyTransactions(Block block, out VerifiedTransaction[]? verified)
     {
+        verified = null;
         var count = block.Transactions.Count;
         var result = new VerifiedTransaction[count];
         var missing = new List<int>();
         var ids = new HashSet<Hash32>();
+        var state = _db.State.Latest();
+        var expectedNonce = new Dictionary<Hash32, ulong>();
         for (var i = 0; i < count; i++)
         {
-            var id = block.Transactions[i].Id();
+            var tx = block.Transactions[i];
+            var id = tx.Id();
             if (!ids.Add(id))
             {
-                verified = null;
                 return $"transaction {id.ToShortString()} appears twice";
-            }
-
-            if (_pool.TryGetVerified(id, out var held))
-            {
-                result[i] = held!;
-            }
-            else
-            {
-                missing.Add(i);
             }
 
             if (_db.Blocks.GetTransaction(id) is not null)
             {
-                verified = null;
                 return $"transaction {id.ToShortString()} is already committed";
             }
+
+            if (tx.CalculateSize() != TransactionPool.CanonicalSize(tx))
+            {
+                return $"transaction {i}: carries fields beyond its body and signature";
+            }
+
+            TransactionBody body;
+            if (_pool.TryGetVerified(id, out var held) && held!.Signed.Signature.Equals(tx.Signature) && held.Signed.Body.Equals(tx.Body))
+            {
+                result[i] = held;
+                body = held.Body;
+            }
+            else
+            {
+                if (!TransactionCodec.TryParseBody(tx.Body, out var parsed, out var reason))
+                {
+                    return $"transaction {i}: {reason}";
+                }
+
+                body = parsed!;
+                missing.Add(i);
+            }
+
+            if (body.Sender.Length != Hash32.Size)
+            {
+                return $"transaction {i}: sender key is {body.Sender.Length} bytes";
+            }
+
+            var sender = new Hash32(body.Sender.Span);
+            if (!expectedNonce.TryGetValue(sender, out var expected))
+            {
+                expected = ContractEngine.NextNonce(state, body.Sender.Span);
+            }
+
+            if (body.Nonce != expected)
+            {
+                return $"transaction {i}: nonce {body.Nonce} is not its sender's next nonce {expected} in block order";
+            }
+
+            expectedNonce[sender] = expected + 1;
         }
 
         string? failure = null;

@@ -54,7 +54,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
             : BlockExecutor.DefaultMaxTxBytes;
         options.Mempool.MaxTxBytes = Math.Min(options.Mempool.MaxTxBytes, chainMaxTxBytes);
 
-        Mempool = new TransactionPool(options.Mempool, ChainId, NextNonce, Metrics);
+        Mempool = new TransactionPool(options.Mempool, ChainId, NextNonce, Metrics, () => database.Blocks.LastHeight, time);
         Validators = new ValidatorSchedule(database.State, identity.Genesis);
         Executor = new BlockExecutor(
             database, Engine, Mempool, identity.Genesis, Validators, feed, Metrics, time,
@@ -68,6 +68,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
         // The proposer executes its block, then each validator does, all inside the propose
         // timeout: each execution gets two fifths of it.
         Executor.Budget.ExecutionBudget = TimeSpan.FromMilliseconds(driverOptions.Protocol.Timeouts.ProposeMs * 2 / 5);
+        Mempool.BlockBudget = () => Executor.Budget.MaxTransactions;
         Consensus = new ConsensusDriver(driverOptions, database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
         PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
         _networkHandler.Target = PeerHandler;
@@ -163,20 +164,37 @@ public sealed partial class GovChainNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transactions);
         var results = Mempool.AddBatch(transactions);
-        List<SignedTransaction>? admitted = null;
+        var any = false;
+        List<SignedTransaction>? executable = null;
         for (var i = 0; i < results.Length; i++)
         {
             if (results[i].IsAdmitted)
             {
+                any = true;
                 Executor.Admissions.Admitted(results[i].TxId);
-                (admitted ??= []).Add(transactions[i]);
+                if (results[i].Executable)
+                {
+                    (executable ??= []).Add(transactions[i]);
+                }
             }
         }
 
-        if (admitted is not null)
+        // Only what can execute is gossiped: a transaction behind a missing nonce stays here until
+        // that nonce arrives, and is gossiped then.
+        var promoted = Mempool.TakePromoted();
+        if (promoted.Count > 0)
+        {
+            (executable ??= []).AddRange(promoted);
+        }
+
+        if (any)
         {
             Consensus.TransactionsArrived();
-            Network.Gossip(admitted);
+        }
+
+        if (executable is not null)
+        {
+            Network.Gossip(executable);
         }
 
         return results;

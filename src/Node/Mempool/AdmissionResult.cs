@@ -25,4 +25,14 @@ public readonly record struct AdmissionResult(AdmissionCode Code, Hash32 TxId, s
 
     /// <summary>True when the pool refused for lack of room: the client should retry later.</summary>
     public bool IsBackPressure => Code is AdmissionCode.PoolFull or AdmissionCode.SenderFull;
+
+    /// <summary>
+    /// Admitted and executable now (its sender's nonces before it are committed or pending): only
+    /// these are gossiped. An admitted transaction that is not executable waits here for its
+    /// missing nonce, for a bounded number of heights.
+    /// </summary>
+    public bool Executable { get; init; }
+
+    /// <summary>With back-pressure: about how long until the pool has room again, in milliseconds.</summary>
+    public int RetryAfterMs { get; init; }
 }

@@ -19,21 +19,22 @@ public sealed partial class TransactionPool
         {
             for (var node = _arrivalOrder.First; node is not null && picked.Count < maxTxs; node = node.Next)
             {
-                var sender = node.Value.Tx.Sender;
+                var sender = node.Value.Sender;
                 if (!expected.TryGetValue(sender, out var next))
                 {
                     next = _committedNextNonce(sender);
                 }
 
-                if (node.Value.Tx.Nonce != next)
+                if (node.Value.Nonce != next || node.Value.Tx is null)
                 {
                     expected[sender] = next;
                     continue;
                 }
 
-                // Take this sender's whole consecutive run now, so later arrivals of lower nonces never block it.
-                var pending = _bySender[sender];
-                while (picked.Count < maxTxs && pending.TryGetValue(next, out var e))
+                // Take this sender's whole consecutive run now, so later arrivals of lower nonces never block it;
+                // a transaction still having its signature checked ends the run like a gap.
+                var pending = _bySender[sender].ByNonce;
+                while (picked.Count < maxTxs && pending.TryGetValue(next, out var e) && e.Tx is not null)
                 {
                     if (bytes + e.Size > maxBytes)
                     {
@@ -54,40 +55,34 @@ public sealed partial class TransactionPool
 
     /// <summary>
     /// After a commit: drops the committed transactions and every pending one whose nonce the
-    /// new state has made stale (it can never execute).
+    /// new state has made stale (it can never execute), reclassifies their senders, and drops
+    /// the gapped transactions whose time to live has passed.
     /// </summary>
     public void RemoveCommitted(IEnumerable<Hash32> committedIds)
     {
         ArgumentNullException.ThrowIfNull(committedIds);
         lock (_gate)
         {
+            NoteCommit();
             var senders = new HashSet<Hash32>();
             foreach (var id in committedIds)
             {
                 if (_byId.TryGetValue(id, out var e))
                 {
-                    senders.Add(e.Tx.Sender);
+                    senders.Add(e.Sender);
                     RemoveEntry(e);
                 }
             }
 
             foreach (var sender in senders)
             {
-                if (!_bySender.TryGetValue(sender, out var pending))
+                if (_bySender.TryGetValue(sender, out var queue))
                 {
-                    continue;
-                }
-
-                var next = _committedNextNonce(sender);
-                while (pending.Count > 0 && pending.Keys[0] < next)
-                {
-                    RemoveEntry(pending.Values[0]);
-                    if (!_bySender.ContainsKey(sender))
-                    {
-                        break;
-                    }
+                    Reclassify(queue, _committedNextNonce(sender));
                 }
             }
+
+            ExpireGapped();
         }
     }
 
@@ -96,13 +91,18 @@ public sealed partial class TransactionPool
     {
         lock (_gate)
         {
-            var stale = _byId.Values.Where(e => e.Tx.Nonce < _committedNextNonce(e.Tx.Sender)).ToList();
-            foreach (var e in stale)
+            var before = _byId.Count;
+            foreach (var sender in _bySender.Keys.ToList())
             {
-                RemoveEntry(e);
+                if (_bySender.TryGetValue(sender, out var queue))
+                {
+                    Reclassify(queue, _committedNextNonce(sender));
+                }
             }
 
-            return stale.Count;
+            var stale = before - _byId.Count;
+            ExpireGapped();
+            return stale;
         }
     }
 }

@@ -16,11 +16,41 @@ public sealed class MempoolOptions
     public int MaxPerSender { get; set; } = 1_000;
 
     /// <summary>How far ahead of the sender's next expected nonce a transaction may be.</summary>
-    public ulong MaxNonceGap { get; set; } = 1_000;
+    public ulong MaxNonceGap { get; set; } = 64;
+
+    /// <summary>
+    /// Most transactions of one sender that wait behind a missing nonce. They cannot execute, so
+    /// a sender gets only a few of them: enough to survive reordering on the way here.
+    /// </summary>
+    public int MaxGappedPerSender { get; set; } = 16;
+
+    /// <summary>Most waiting (gapped) transactions of all senders together; they never take room from executable ones.</summary>
+    public int MaxGappedTransactions { get; set; } = 5_000;
+
+    /// <summary>Heights a gapped transaction may wait for its missing nonce before it is dropped.</summary>
+    public int GappedTtlBlocks { get; set; } = 20;
+
+    /// <summary>
+    /// Executable transactions held, in blocks of the current proposal budget: what the network
+    /// can commit soon. Beyond it a client is refused at once with a retry hint, so what is
+    /// admitted commits within a few blocks instead of queueing without bound.
+    /// </summary>
+    public int PendingBlocks { get; set; } = 1;
+
+    /// <summary>Once executable transactions fill this fraction (in percent) of their bound, each sender is held to its fair share of it.</summary>
+    public int FairSharePercent { get; set; } = 50;
+
+    /// <summary>A sender's share is never below this many pending transactions.</summary>
+    public int MinSenderShare { get; set; } = 8;
+
+    /// <summary>How many dropped transaction ids (with the reason) are remembered for their senders to look up.</summary>
+    public int RememberDropped { get; set; } = 16_384;
 
     public void Validate()
     {
-        if (MaxTransactions <= 0 || MaxBytes <= 0 || MaxTxBytes <= 0 || MaxPerSender <= 0 || MaxNonceGap == 0)
+        if (MaxTransactions <= 0 || MaxBytes <= 0 || MaxTxBytes <= 0 || MaxPerSender <= 0 || MaxNonceGap == 0
+            || MaxGappedPerSender < 0 || MaxGappedTransactions < 0 || GappedTtlBlocks <= 0 || PendingBlocks <= 0
+            || FairSharePercent is <= 0 or > 100 || MinSenderShare <= 0 || RememberDropped < 0)
         {
             throw new ArgumentException("Every mempool limit must be positive.");
         }

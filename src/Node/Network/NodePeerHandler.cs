@@ -49,11 +49,11 @@ public sealed class NodePeerHandler : IPeerHandler
         ArgumentNullException.ThrowIfNull(transactions);
         if (transactions.Count <= MaxGossipBatch)
         {
-            return Timed(_pool.AddBatch(transactions));
+            return Timed(_pool.AddBatch(transactions, fromPeer: true));
         }
 
         var results = new AdmissionResult[transactions.Count];
-        Timed(_pool.AddBatch(transactions.Take(MaxGossipBatch).ToList())).CopyTo(results, 0);
+        Timed(_pool.AddBatch(transactions.Take(MaxGossipBatch).ToList(), fromPeer: true)).CopyTo(results, 0);
         for (var i = MaxGossipBatch; i < results.Length; i++)
         {
             results[i] = new AdmissionResult(AdmissionCode.PoolFull, default, $"a gossip batch holds at most {MaxGossipBatch} transactions");
