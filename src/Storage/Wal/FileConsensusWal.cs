@@ -102,6 +102,17 @@ internal sealed partial class FileConsensusWal : IConsensusWal, IDisposable
             }
             catch (IOException ex)
             {
+                // A part written before the failure (a full disk) would sit in the middle of the
+                // log once a later append succeeds: cut it off now, while it is still the tail.
+                try
+                {
+                    _file.SetLength(offset);
+                }
+                catch (IOException)
+                {
+                    // Left as a torn tail: the next open cuts it off.
+                }
+
                 throw new StorageException($"Cannot append to the consensus WAL {_path}: {ex.Message}", ex);
             }
 
