@@ -171,8 +171,13 @@ public sealed class NodeFailFastTests : IAsyncLifetime
     {
         var deadline = DateTime.UtcNow + ExitLimit;
         var n = 0;
-        while (_cluster.Nodes[i].ExitCode is not { } code)
+        while (true)
         {
+            if (_cluster.Nodes[i].ExitCode is { } code)
+            {
+                return code;
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 throw _cluster.Failure($"{ProcessCluster.Departments[i]} still runs {ExitLimit} after its fault");
@@ -187,8 +192,6 @@ public sealed class NodeFailFastTests : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-
-        return code;
     }
 
     private async Task AssertRejoinedAsync(ulong top)
