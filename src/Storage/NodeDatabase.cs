@@ -24,10 +24,10 @@ public sealed partial class NodeDatabase : IDisposable
     private readonly IKeyValueStore _kv;
     private readonly BlockStore _blocks;
     private readonly StateStore _state;
-    private readonly ConsensusWal _wal;
+    private readonly IConsensusWal _wal;
     private int _disposed;
 
-    private NodeDatabase(IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options, string location)
+    private NodeDatabase(IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options, string location, ILogger? walLogger = null)
     {
         _kv = kv;
         ChainId = chainId;
@@ -38,7 +38,7 @@ public sealed partial class NodeDatabase : IDisposable
         var commitLock = new Lock();
         _state = new StateStore(kv, options, commitLock, lastHeight);
         _blocks = new BlockStore(kv, _state, options, commitLock, chainId, genesisHash, lastHeight, lastHash);
-        _wal = new ConsensusWal(kv);
+        _wal = walLogger is null ? new ConsensusWal(kv) : OpenWalFile(kv, location, walLogger);
     }
 
     public string ChainId { get; }
@@ -53,6 +53,9 @@ public sealed partial class NodeDatabase : IDisposable
     public IStateStore State => _state;
 
     public IConsensusWal ConsensusWal => _wal;
+
+    /// <summary>The consensus WAL's file (<c>consensus.wal</c> in the data directory), or null in memory.</summary>
+    public string? ConsensusWalFile => (_wal as FileConsensusWal)?.Path;
 
     /// <summary>
     /// Opens (or creates) the database in <paramref name="directory"/>. Throws
@@ -90,7 +93,7 @@ public sealed partial class NodeDatabase : IDisposable
 
         try
         {
-            var db = new NodeDatabase(kv, chainId, genesisHash, options, fullPath);
+            var db = new NodeDatabase(kv, chainId, genesisHash, options, fullPath, log);
             LogOpened(log, fullPath, chainId, db.Blocks.LastHeight, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return db;
         }
@@ -98,6 +101,11 @@ public sealed partial class NodeDatabase : IDisposable
         {
             kv.Dispose();
             LogOpenFailed(log, fullPath, ex.Message);
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageException($"The data directory {fullPath} cannot be opened: {ex.Message}", ex);
+            }
+
             throw;
         }
     }
@@ -120,7 +128,41 @@ public sealed partial class NodeDatabase : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            (_wal as IDisposable)?.Dispose();
             _kv.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Opens the WAL file, first moving into it the records an older version kept in the
+    /// <c>consensus_wal</c> column (only into a file that holds none, so a crash between the two
+    /// steps does not import them twice).
+    /// </summary>
+    private static FileConsensusWal OpenWalFile(IKeyValueStore kv, string directory, ILogger logger)
+    {
+        var wal = FileConsensusWal.Open(Path.Combine(directory, FileConsensusWal.FileName), logger);
+        try
+        {
+            var old = new ConsensusWal(kv);
+            if (old.Count > 0)
+            {
+                if (wal.Count == 0)
+                {
+                    foreach (var record in old.ReadAll())
+                    {
+                        wal.Append(record.Height, record.Payload.Span);
+                    }
+                }
+
+                old.TruncateBelow(ulong.MaxValue);
+            }
+
+            return wal;
+        }
+        catch
+        {
+            wal.Dispose();
+            throw;
         }
     }
 

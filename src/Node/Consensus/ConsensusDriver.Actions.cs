@@ -3,6 +3,7 @@ using GovChain.Consensus;
 using GovChain.Core.Blocks;
 using GovChain.Core.Hashing;
 using GovChain.Protocol;
+using GovChain.Storage;
 using WalRecordProto = GovChain.Protocol.WalRecord;
 
 namespace GovChain.Node.Consensus;
@@ -189,8 +190,10 @@ public sealed partial class ConsensusDriver
             }
             catch (InvalidProtocolBufferException ex)
             {
-                LogWalRecordSkipped(_logger, stored.Height, stored.Sequence, ex.Message);
-                continue;
+                // The record passed the WAL's checksum, so it is what was written: skipping it
+                // would forget a vote this validator may have signed.
+                throw new StorageCorruptionException(
+                    $"WAL record {stored.Sequence} of height {stored.Height} is intact but not a consensus record ({ex.Message}); the node will not sign without it.", ex);
             }
 
             yield return record;

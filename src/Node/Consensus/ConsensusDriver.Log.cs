@@ -11,9 +11,6 @@ public sealed partial class ConsensusDriver
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Restored {Records} WAL records at height {Height}")]
     private static partial void LogWalRestored(ILogger logger, ulong height, int records);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Skipped damaged WAL record {Sequence} of height {Height}: {Reason}")]
-    private static partial void LogWalRecordSkipped(ILogger logger, ulong height, ulong sequence, string reason);
-
     [LoggerMessage(EventId = 7103, Level = LogLevel.Debug, Message = "Proposing at height {Height} round {Round} with {TxCount} transactions")]
     private static partial void LogProposing(ILogger logger, ulong height, uint round, int txCount);
 

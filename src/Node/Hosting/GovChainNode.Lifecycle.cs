@@ -42,6 +42,7 @@ public sealed partial class GovChainNode
         await Network.StartAsync(_networkHandler, cancellationToken).ConfigureAwait(false);
         await Consensus.StartAsync(fresh, cancellationToken).ConfigureAwait(false);
         Health.SetStatus(HealthServiceName, ServingStatus.Serving);
+        _ = WatchConsensusAsync();
         LogStarted(_logger, DepartmentId, ChainId, Database.Blocks.LastHeight, Address?.ToString() ?? "(no server)");
     }
 
@@ -101,7 +102,7 @@ public sealed partial class GovChainNode
     }
 
     /// <summary>True while consensus runs without a fault.</summary>
-    public bool IsHealthy => Volatile.Read(ref _state) == 1 && Consensus.Fault is null;
+    public bool IsHealthy => Volatile.Read(ref _state) == 1 && Fault is null && Consensus.Fault is null;
 
     private RpcServer BuildServer()
     {
@@ -125,7 +126,7 @@ public sealed partial class GovChainNode
                 routes.MapGet("/metrics", () => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
                 routes.MapGet("/healthz", () => IsHealthy
                     ? Results.Text("ok\n", "text/plain")
-                    : Results.Text("unhealthy\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
+                    : Results.Text(FaultReason is { } reason ? $"unhealthy: stopped on a fault: {reason}\n" : "unhealthy\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
             },
         };
         if (Options.PeerListenAddress.Length == 0)

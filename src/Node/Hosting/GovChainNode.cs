@@ -142,7 +142,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
                 KeepRecentHeights = options.Storage.KeepRecentHeights,
                 BlockCacheBytes = options.Storage.BlockCacheBytes,
             };
-            database = options.Storage.InMemory
+            database = settings.OpenDatabase is { } open
+                ? open(storage)
+                : options.Storage.InMemory
                 ? NodeDatabase.OpenInMemory(identity.Genesis.ChainId, identity.Genesis.Hash, storage)
                 : NodeDatabase.Open(options.DataDirectory, identity.Genesis.ChainId, identity.Genesis.Hash, storage, loggers.CreateLogger<NodeDatabase>());
             return new GovChainNode(options, settings, identity, database, loggers, settings.Time ?? TimeProvider.System);
@@ -159,10 +161,14 @@ public sealed partial class GovChainNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Admits transactions (verified once, in parallel) and gossips the admitted ones to the peers.</summary>
+    /// <summary>
+    /// Admits transactions (verified once, in parallel) and gossips the admitted ones to the peers.
+    /// Throws <see cref="NodeFaultedException"/> once consensus has stopped on a fault.
+    /// </summary>
     public AdmissionResult[] SubmitTransactions(IReadOnlyList<SignedTransaction> transactions)
     {
         ArgumentNullException.ThrowIfNull(transactions);
+        ThrowIfFaulted();
         var results = Mempool.AddBatch(transactions);
         var any = false;
         List<SignedTransaction>? executable = null;

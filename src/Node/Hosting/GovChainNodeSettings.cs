@@ -3,6 +3,7 @@ using GovChain.Node.Configuration;
 using GovChain.Node.Metrics;
 using GovChain.Node.Network;
 using GovChain.Rpc;
+using GovChain.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace GovChain.Node.Hosting;
@@ -47,6 +48,13 @@ public sealed class GovChainNodeSettings
 
     /// <summary>Uses this key instead of reading the key file (tests and embedders; the caller keeps ownership).</summary>
     public KeyPair? ValidatorKey { get; init; }
+
+    /// <summary>
+    /// Opens the node's database instead of the one the options name (embedders; tests that run a
+    /// node on a store that fails). Given the storage options from the configuration; the node
+    /// owns and disposes what it returns.
+    /// </summary>
+    public Func<StorageOptions, NodeDatabase>? OpenDatabase { get; set; }
 
     /// <summary>Starts no RpcServer (in-process tests that need no sockets).</summary>
     public bool WithoutServer { get; init; }

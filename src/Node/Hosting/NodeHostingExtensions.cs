@@ -34,7 +34,7 @@ public static class NodeHostingExtensions
             configure?.Invoke(settings);
             return GovChainNode.Create(options, settings);
         });
-        services.AddHostedService(sp => new NodeHostedService(sp.GetRequiredService<GovChainNode>()));
+        services.AddHostedService(sp => new NodeHostedService(sp.GetRequiredService<GovChainNode>(), sp.GetService<IHostApplicationLifetime>()));
         return services;
     }
 

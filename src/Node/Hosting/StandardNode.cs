@@ -1,7 +1,10 @@
 using GovChain.Node.Api;
 using GovChain.Node.Configuration;
+using GovChain.Node.Mempool;
 using GovChain.Node.Network;
 using GovChain.Node.Network.Grpc;
+using GovChain.Protocol;
+using GovChain.Rpc;
 using Microsoft.Extensions.Logging;
 
 namespace GovChain.Node.Hosting;
@@ -49,7 +52,21 @@ public static class StandardNode
             node.Identity.Genesis,
             metrics: node.Metrics,
             logger: node.LoggerFactory.CreateLogger<ClientApiService>(),
-            admit: node.SubmitTransactions).Definition);
+            admit: transactions => Admit(node, transactions)).Definition);
         settings.PeerServices.Add(node => node.Network is GrpcPeerNetwork grpc ? grpc.Service : null);
+    }
+
+    // A faulted node's mempool is never proposed from: the client is told at once, as UNAVAILABLE
+    // (try another node, or this one after its restart), not left waiting for a commit.
+    private static AdmissionResult[] Admit(GovChainNode node, IReadOnlyList<SignedTransaction> transactions)
+    {
+        try
+        {
+            return node.SubmitTransactions(transactions);
+        }
+        catch (NodeFaultedException ex)
+        {
+            throw new RpcException(StatusCode.Unavailable, ex.Message);
+        }
     }
 }

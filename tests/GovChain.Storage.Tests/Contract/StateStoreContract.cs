@@ -196,7 +196,7 @@ public abstract class StateStoreContract<TFactory> : IDisposable
         db.ConsensusWal.TruncateBelow(6);
         Assert.Equal(2, db.ConsensusWal.Count);
         Assert.Equal([6ul, 7ul], db.ConsensusWal.ReadAll().Select(r => r.Height));
-        Assert.Throws<StorageException>(() => db.ConsensusWal.Append(8, new byte[Wal.IConsensusWal.MaxRecordBytes + 1]));
+        Assert.Throws<StorageException>(() => db.ConsensusWal.Append(8, new byte[Storage.Wal.IConsensusWal.MaxRecordBytes + 1]));
     }
 }
 

@@ -47,8 +47,54 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         Verify(dir, acknowledged, 0);
     }
 
+    [Fact]
+    public void WalAppend_KilledAtRandomMoments_KeepsEveryAcknowledgedRecordAndOpensCleanly()
+    {
+        var dir = _temp.Sub("wal");
+        var random = new Random(20261202);
+        var acknowledged = new Dictionary<ulong, (ulong Height, string Hash)>();
+        ulong truncatedBelow = 0;
+        ulong mayBeTruncatedBelow = 0; // the child truncates after the 8th record of a height, maybe killed before saying so
+        for (var kill = 0; kill < Kills / 2; kill++)
+        {
+            foreach (var parts in RunAndKill(dir, TimeSpan.FromMilliseconds(random.Next(100, 400)), "wal").Select(l => l.Split(' ')))
+            {
+                if (parts[0] == "logged")
+                {
+                    var sequence = ulong.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+                    var height = ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                    acknowledged[sequence] = (height, parts[3]);
+                    if (sequence % 8 == 7)
+                    {
+                        mayBeTruncatedBelow = Math.Max(mayBeTruncatedBelow, height);
+                    }
+                }
+                else if (parts[0] == "truncated")
+                {
+                    truncatedBelow = Math.Max(truncatedBelow, ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            // Opening must succeed (a torn tail is cut off, never refused) and keep every record
+            // acknowledged since the last truncation that may have happened, byte for byte.
+            using var db = NodeDatabase.Open(dir, ChainWriter.ChainId, ChainWriter.GenesisHash);
+            var stored = db.ConsensusWal.ReadAll().ToDictionary(r => r.Sequence);
+            foreach (var (sequence, (height, hash)) in acknowledged.Where(a => a.Value.Height >= mayBeTruncatedBelow))
+            {
+                Assert.True(stored.TryGetValue(sequence, out var record), $"WAL record {sequence} (height {height}) was acknowledged but is gone after kill {kill}; truncated below {truncatedBelow}; stored: {string.Join(",", stored.Values.Select(r => $"{r.Sequence}@{r.Height}"))}");
+                Assert.Equal(height, record.Height);
+                Assert.Equal(hash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(record.Payload.Span)));
+            }
+
+            Assert.DoesNotContain(stored.Values, r => r.Height < truncatedBelow);
+        }
+
+        output.WriteLine($"{Kills / 2} kills, {acknowledged.Count} acknowledged WAL appends");
+        Assert.True(acknowledged.Count > Kills / 2, $"the child acknowledged only {acknowledged.Count} WAL appends");
+    }
+
     /// <summary>Runs the child for about <paramref name="runFor"/>, kills it with SIGKILL and returns what it printed.</summary>
-    private static List<string> RunAndKill(string dir, TimeSpan runFor)
+    private static List<string> RunAndKill(string dir, TimeSpan runFor, string mode = "append")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -57,7 +103,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GovChain.Storage.CrashChild.dll"));
-        start.ArgumentList.Add("append");
+        start.ArgumentList.Add(mode);
         start.ArgumentList.Add(dir);
 
         var lines = new ConcurrentQueue<string>();

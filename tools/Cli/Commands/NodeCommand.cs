@@ -4,6 +4,7 @@ using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
 using GovChain.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ internal static class NodeCommand
         var node = new Command("node", "Run a department's node.");
         var config = new Option<string>("--config") { Description = "The node's JSON configuration file (GOVCHAIN__* variables override it).", Required = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level written.", DefaultValueFactory = _ => LogLevel.Information };
-        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library is missing; 9 the storage failed.") { config, logLevel };
+        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library is missing; 9 the storage failed (at start or while running); 10 the node stopped on a consensus or execution fault. After 9 or 10 a supervisor restarts it.") { config, logLevel };
         run.SetAction(async (result, cancellationToken) =>
         {
             NodeOptions options;
@@ -34,7 +35,18 @@ internal static class NodeCommand
 
             try
             {
-                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                // Not RunAsync: it disposes the host, and the node's fault is read after the stop.
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+
+                // A node that stopped on a fault stopped its host: say why, and exit non-zero so a
+                // supervisor restarts it into a consistent state.
+                if (host.Services.GetService<GovChainNode>() is { Fault: { } fault } node)
+                {
+                    throw new CliError(
+                        $"the node stopped on a fault: {node.FaultReason}",
+                        GovChainNode.IsStorageFault(fault) ? ExitCodes.StorageFailed : ExitCodes.NodeFaulted);
+                }
             }
             catch (NodeConfigurationException ex)
             {

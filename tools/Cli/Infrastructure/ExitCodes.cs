@@ -36,6 +36,9 @@ internal static class ExitCodes
     /// <summary>'node run': the node's storage failed (corrupt or unwritable data directory).</summary>
     public const int StorageFailed = 9;
 
+    /// <summary>'node run': the node stopped on a consensus or execution fault; a restart rebuilds it from its WAL and database.</summary>
+    public const int NodeFaulted = 10;
+
     /// <summary>Ctrl+C or SIGTERM stopped the command.</summary>
     public const int Interrupted = 130;
 
