@@ -35,6 +35,8 @@ public sealed partial class ClientApiService
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
     private readonly ClientApiMetrics? _metrics;
+    private readonly ClientQuota _streams;
+    private readonly ClientQuota _waiters;
 
     /// <param name="gossip">Receives each admitted transaction for the peers (e.g. <c>IPeerNetwork.Gossip</c>); null on a single node.</param>
     /// <param name="metrics">The node's metrics; the API's instruments are added to its meter. Null for none.</param>
@@ -68,6 +70,8 @@ public sealed partial class ClientApiService
         _admit = admit;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics is null ? null : new ClientApiMetrics(metrics.Meter);
+        _streams = new ClientQuota("streams", "streams", _options.MaxConcurrentStreams, _options.MaxStreamsPerClient);
+        _waiters = new ClientQuota("waiters", "commit waits", _options.MaxConcurrentWaiters, _options.MaxWaitersPerClient);
         _validatorSets = new ValidatorSetResolver(database, engine, genesis, _options.ValidatorSetCacheSize);
         Definition = ServiceDefinition.CreateBuilder()
             .AddUnary(ClientApiMethods.SubmitTransaction, SubmitTransactionAsync)
@@ -118,6 +122,8 @@ public sealed partial class ClientApiService
         {
             return done;
         }
+
+        using var slot = _waiters.Take(context.RemoteIpAddress);
 
         // The caller's deadline cancels the context's token; MaxWait bounds callers that set none.
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);

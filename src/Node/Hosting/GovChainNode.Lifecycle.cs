@@ -119,6 +119,8 @@ public sealed partial class GovChainNode
             Port = endpoint.Port,
             Security = security,
             Http1Port = Options.MetricsHttp1Port,
+            ClientLimits = Options.ClientApi.ToClientLimits(),
+            MaxConcurrentStreamsPerConnection = Options.ClientApi.MaxStreamsPerConnection,
             LoggerFactory = LoggerFactory,
             MapRoutes = routes =>
             {

@@ -47,6 +47,7 @@ public static class StandardNode
             node.CommitFeed,
             node.Status,
             node.Identity.Genesis,
+            options: node.Options.ClientApi.ToServiceOptions(),
             metrics: node.Metrics,
             logger: node.LoggerFactory.CreateLogger<ClientApiService>(),
             admit: node.SubmitTransactions).Definition);
