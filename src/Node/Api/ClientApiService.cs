@@ -124,6 +124,7 @@ public sealed partial class ClientApiService
         }
 
         using var slot = _waiters.Take(context.RemoteIpAddress);
+        _metrics?.WaitStarted();
 
         // The caller's deadline cancels the context's token; MaxWait bounds callers that set none.
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
@@ -135,6 +136,10 @@ public sealed partial class ClientApiService
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(StatusCode.DeadlineExceeded, $"transaction {id.ToShortString()} was not committed within {_options.MaxWait.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            _metrics?.WaitEnded();
         }
 
         return Lookup(id) ?? throw new RpcException(StatusCode.Internal, $"transaction {id.ToShortString()} was reported committed but is not in the store");
