@@ -97,19 +97,43 @@ public sealed class ClientLimitsTests
     }
 
     [Fact]
-    public async Task Slowloris_DribblingTheHttp2Preface_IsDisconnected()
+    public async Task Slowloris_DribblingARequestBody_IsCutByTheMinimumDataRate()
     {
-        await using var server = await StartAsync(new EchoService(), new ClientLimits
+        await using var server = await StartAsync(new EchoService(), new ClientLimits { MinRequestBodyBytesPerSecond = 100, DataRateGracePeriod = TimeSpan.FromSeconds(2) });
+        using var handler = new SocketsHttpHandler { ConnectCallback = (context, ct) => ConnectFromAsync(Hostile, context.DnsEndPoint, ct) };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+
+        // A 5-byte gRPC frame header announcing 200 bytes, then two bytes a second: 100 s if let be.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "/" + EchoMethods.Service + "/Unary"))
         {
-            RequestHeadersTimeout = TimeSpan.FromSeconds(1),
-            KeepAliveTimeout = TimeSpan.FromSeconds(2),
-        });
-        using var client = await RawConnectAsync(server, Hostile);
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new DribbleContent([0, 0, 0, 0, 200, .. new byte[200]]),
+        };
+        request.Content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        using var bound = new CancellationTokenSource(Bound);
 
-        // One byte of the preface every half second, for longer than the test's bound if let be.
-        var closed = await IsClosedByServerAsync(client, dribble: Http2Preface.Concat(EmptySettingsFrame).ToArray());
+        var cut = false;
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bound.Token);
+            await response.Content.ReadAsByteArrayAsync(bound.Token);
+            cut = !bound.IsCancellationRequested && response.TrailingHeaders.TryGetValues("grpc-status", out var status) && status.Single() != "0";
+        }
+        catch (HttpRequestException)
+        {
+            cut = true;
+        }
+        catch (IOException)
+        {
+            cut = true;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+        }
 
-        Assert.True(closed);
+        Assert.True(cut, "the dribbling request was served to the end instead of being cut");
     }
 
     [Fact]
@@ -146,6 +170,36 @@ public sealed class ClientLimitsTests
     }
 
     private static RpcChannel Channel(RpcServer server, IPAddress from) => new(server.Address, new RpcChannelOptions { LocalAddress = from });
+
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress local, DnsEndPoint remote, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(local, 0));
+        await socket.ConnectAsync(remote, cancellationToken);
+        return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    /// <summary>A request body sent two bytes a second.</summary>
+    private sealed class DribbleContent(byte[] body) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < body.Length; i++)
+            {
+                await stream.WriteAsync(body.AsMemory(i, 1), cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+                await Task.Delay(500, cancellationToken);
+            }
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 
     private static async Task<TcpClient> RawConnectAsync(RpcServer server, IPAddress from)
     {

@@ -18,7 +18,7 @@ public sealed class ClientApiSettings
     public int MaxStreamsPerConnection { get; set; } = 128;
 
     /// <summary>Calls in progress per client address, of every kind.</summary>
-    public int MaxConcurrentCallsPerClient { get; set; } = 512;
+    public int MaxConcurrentCallsPerClient { get; set; } = 2048;
 
     /// <summary>Calls started per second per client address, on average.</summary>
     public int RequestsPerSecondPerClient { get; set; } = 5000;

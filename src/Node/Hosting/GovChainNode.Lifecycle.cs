@@ -125,7 +125,7 @@ public sealed partial class GovChainNode
             ClientLimits = Options.ClientApi.ToClientLimits(),
 
             // GetBlock and the block stream carry the largest block the rules allow, with its receipts.
-            MaxSendMessageBytes = Math.Max(GrpcWire.DefaultMaxMessageBytes, MaxCertifiedBlockBytes),
+            MaxSendMessageBytes = Math.Max(new RpcServerOptions().MaxSendMessageBytes, MaxCertifiedBlockBytes),
             MaxConcurrentStreamsPerConnection = Options.ClientApi.MaxStreamsPerConnection,
             LoggerFactory = LoggerFactory,
             MapRoutes = routes =>

@@ -11,7 +11,7 @@ public sealed class ClientLimits
     public int MaxConnectionsPerClient { get; set; } = 32;
 
     /// <summary>Calls in progress per address, across its connections (unary calls, waits and streams alike).</summary>
-    public int MaxConcurrentCallsPerClient { get; set; } = 512;
+    public int MaxConcurrentCallsPerClient { get; set; } = 2048;
 
     /// <summary>Calls started per second per address, on average (a token bucket).</summary>
     public int RequestsPerSecondPerClient { get; set; } = 5000;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Google.Protobuf;
-using GovChain.Core.Calls;
 using GovChain.Core.Transactions;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
