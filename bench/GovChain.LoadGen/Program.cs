@@ -5,6 +5,12 @@ using GovChain.LoadGen;
 // The end-to-end benchmark: a 4-validator network (four node processes, or in this process) over
 // real gRPC, pre-signed land transactions, a fixed or maximum submission rate, and what the
 // network committed, with the CPU each node used.
+if (args.Length > 0 && args[0] == "--abuse")
+{
+    using var abuseBound = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+    return await GovChain.LoadGen.Abuse.AbuseRun.MainAsync(args[1..], abuseBound.Token);
+}
+
 LoadGenOptions options;
 try
 {

@@ -17,7 +17,7 @@ public sealed partial class GovChainClient
         ulong fromHeight, bool headersOnly = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var next = Math.Max(1, fromHeight);
-        var failures = 0;
+        var retries = new StreamRetries(this, "StreamBlocks");
         while (true)
         {
             using var call = _channel.ServerStreaming(
@@ -35,13 +35,13 @@ public sealed partial class GovChainClient
 
                     block = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && ++failures < _options.Retry.MaxAttempts)
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
                 {
-                    await BackOffAsync(failures, ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
-                failures = 0;
+                retries.Progressed();
                 next = block.Block.Header.Height + 1;
                 yield return block;
             }
@@ -60,7 +60,7 @@ public sealed partial class GovChainClient
 
         // Events of a height always come in the same order, so a resumed stream skips the ones already seen.
         var seenAtHeight = 0;
-        var failures = 0;
+        var retries = new StreamRetries(this, "StreamEvents");
         while (true)
         {
             using var call = _channel.ServerStreaming(
@@ -79,13 +79,13 @@ public sealed partial class GovChainClient
 
                     e = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && ++failures < _options.Retry.MaxAttempts)
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
                 {
-                    await BackOffAsync(failures, ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
-                failures = 0;
+                retries.Progressed();
                 if (e.Height == height && skip > 0)
                 {
                     skip--;
@@ -105,14 +105,39 @@ public sealed partial class GovChainClient
         }
     }
 
-    private async Task BackOffAsync(int failedAttempt, RpcException error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The retries of one stream: consecutive failures without a message received, bounded by the
+    /// policy's attempts and its retry duration; past either the stream ends with an error naming it.
+    /// </summary>
+    private sealed class StreamRetries(GovChainClient client, string name)
     {
-        var delay = _options.Retry.Delay(failedAttempt, RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
-        if (_options.OnRetry is { } hook)
-        {
-            await hook(new RetryAttempt(failedAttempt, error, delay)).ConfigureAwait(false);
-        }
+        private int _failures;
+        private long _firstFailure;
 
-        await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        public void Progressed() => _failures = 0;
+
+        public async Task BackOffAsync(RpcException error, CancellationToken cancellationToken)
+        {
+            var options = client._options;
+            var time = options.TimeProvider;
+            if (_failures++ == 0)
+            {
+                _firstFailure = time.GetTimestamp();
+            }
+
+            var spent = time.GetElapsedTime(_firstFailure);
+            var delay = options.Retry.Delay(_failures, RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
+            if (_failures >= options.Retry.MaxAttempts || spent + delay > options.Retry.MaxRetryDuration)
+            {
+                throw options.Retry.MaxAttempts == 1 ? error : RetryPolicy.GaveUp(name, _failures, spent, error);
+            }
+
+            if (options.OnRetry is { } hook)
+            {
+                await hook(new RetryAttempt(_failures, error, delay)).ConfigureAwait(false);
+            }
+
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using GovChain.Core.Hashing;
@@ -203,12 +203,16 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
         }
     }
 
-    /// <summary>Runs one unary call under one deadline, retrying on UNAVAILABLE with back-off while the deadline allows.</summary>
-    private async Task<T> CallAsync<T>(Func<CallOptions, Task<T>> call, TimeSpan? timeout, CancellationToken cancellationToken, Action? onRetry = null)
+    /// <summary>
+    /// Runs one unary call under one deadline, retrying on UNAVAILABLE with back-off while the
+    /// deadline, the attempts and the policy's retry duration allow; then gives up naming the call.
+    /// </summary>
+    private async Task<T> CallAsync<T>(Func<CallOptions, Task<T>> call, TimeSpan? timeout, CancellationToken cancellationToken, Action? onRetry = null, [CallerMemberName] string name = "")
     {
         var time = _options.TimeProvider;
         var deadline = time.GetUtcNow().UtcDateTime + (timeout ?? _options.DefaultTimeout);
         var policy = _options.Retry;
+        long? firstFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             RpcException failure;
@@ -216,15 +220,17 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
             {
                 return await call(new CallOptions(null, deadline, cancellationToken)).ConfigureAwait(false);
             }
-            catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && attempt < policy.MaxAttempts)
+            catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && policy.MaxAttempts > 1)
             {
                 failure = ex;
             }
 
+            firstFailure ??= time.GetTimestamp();
+            var spent = time.GetElapsedTime(firstFailure.Value);
             var delay = policy.Delay(attempt, RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
-            if (time.GetUtcNow().UtcDateTime + delay >= deadline)
+            if (attempt >= policy.MaxAttempts || time.GetUtcNow().UtcDateTime + delay >= deadline || spent + delay > policy.MaxRetryDuration)
             {
-                ExceptionDispatchInfo.Throw(failure);
+                throw RetryPolicy.GaveUp(CallName(name), attempt, spent, failure);
             }
 
             if (_options.OnRetry is { } hook)
@@ -236,6 +242,9 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // "GetStatusAsync" reads as the SDK method the caller used.
+    private static string CallName(string member) => member.EndsWith("Async", StringComparison.Ordinal) ? member[..^5] : member;
 
     internal static ByteString ToBytes(in Hash32 hash) => UnsafeByteOperations.UnsafeWrap(hash.ToArray());
 }

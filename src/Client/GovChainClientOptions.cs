@@ -5,8 +5,14 @@ namespace GovChain.Client;
 /// <summary>How a <see cref="GovChainClient"/> connects, how long its calls may take and how it retries.</summary>
 public sealed class GovChainClientOptions
 {
+    /// <summary>
+    /// Largest message the SDK accepts by default: a committed block with its certificate and
+    /// receipts as a node sends it (GetBlock, StreamBlocks) for block limits up to 16 MiB.
+    /// </summary>
+    public const int DefaultMaxReceiveMessageBytes = 64 * 1024 * 1024;
+
     /// <summary>TLS settings, message limits and keep-alive of the underlying channel.</summary>
-    public RpcChannelOptions Channel { get; set; } = new();
+    public RpcChannelOptions Channel { get; set; } = new() { MaxReceiveMessageBytes = DefaultMaxReceiveMessageBytes };
 
     /// <summary>Deadline of a call that names none (retries included).</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -29,12 +29,29 @@ public sealed record RetryPolicy
     /// <summary>Fraction of each delay drawn at random (0 = none, 0.2 = the delay varies by ±20 %).</summary>
     public double Jitter { get; init; } = 0.2;
 
+    /// <summary>
+    /// Longest time spent retrying one call (or one stream without receiving anything), from its
+    /// first failure: past it the client gives up even when attempts are left.
+    /// </summary>
+    public TimeSpan MaxRetryDuration { get; init; } = TimeSpan.FromSeconds(30);
+
     public void Validate()
     {
-        if (MaxAttempts < 1 || InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff || Multiplier < 1.0 || Jitter is < 0 or > 1)
+        if (MaxAttempts < 1 || InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff || Multiplier < 1.0 || Jitter is < 0 or > 1 || MaxRetryDuration < TimeSpan.Zero)
         {
-            throw new ArgumentException("A retry policy needs at least one attempt, 0 <= initial <= max back-off, a multiplier of at least 1 and a jitter within [0, 1].");
+            throw new ArgumentException("A retry policy needs at least one attempt, 0 <= initial <= max back-off, a multiplier of at least 1, a jitter within [0, 1] and a retry duration of at least 0.");
         }
+    }
+
+    /// <summary>
+    /// The error a call ends with when its retries are used up: still UNAVAILABLE (what the node
+    /// last answered), naming the call, the attempts and the time spent, with the last failure inside.
+    /// </summary>
+    public static RpcException GaveUp(string call, int attempts, TimeSpan spent, RpcException last)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        var detail = $"{call} failed {attempts} time{(attempts == 1 ? string.Empty : "s")} in {spent.TotalSeconds:F1} s and was given up; last: {last.Status}";
+        return new RpcException(new Status(last.StatusCode, detail), last.Trailers, last);
     }
 
     /// <summary>The back-off after failed attempt <paramref name="failedAttempt"/> (1-based), before jitter, never above <see cref="MaxBackoff"/>.</summary>

@@ -121,4 +121,54 @@ public sealed class RetryTests
 
         Assert.Equal(0, attempts);
     }
+
+    [Fact]
+    public async Task Call_NodeStaysDown_GivesUpWithinTheRetryDuration_NamingTheCall()
+    {
+        var port = await DeadPortAsync();
+        var options = TestNode.FastOptions();
+        options.Retry = NearlyEndlessRetries();
+        using var client = new GovChainClient(new Uri($"http://127.0.0.1:{port}"), options);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.GetStatusAsync(TimeSpan.FromMinutes(30)).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Contains("GetStatus failed", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("given up", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_NodeStaysDown_GivesUpWithinTheRetryDuration_NamingTheStream()
+    {
+        var port = await DeadPortAsync();
+        var options = TestNode.FastOptions();
+        options.Retry = NearlyEndlessRetries();
+        using var client = new GovChainClient(new Uri($"http://127.0.0.1:{port}"), options);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in client.StreamBlocksAsync(1, cancellationToken: bound.Token))
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Contains("StreamBlocks failed", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    // Attempts enough to run for hours: only the retry duration can end these retries within the test.
+    private static RetryPolicy NearlyEndlessRetries() => new()
+    {
+        MaxAttempts = 1_000_000,
+        InitialBackoff = TimeSpan.FromMilliseconds(10),
+        MaxBackoff = TimeSpan.FromMilliseconds(20),
+        MaxRetryDuration = TimeSpan.FromSeconds(1),
+    };
+
+    private static async Task<int> DeadPortAsync()
+    {
+        await using var probe = await TestNode.StartAsync();
+        return probe.Server.Port;
+    }
 }

@@ -16,6 +16,8 @@ internal sealed class CallContext
     private readonly StateChanges? _writes;
     private readonly List<Event> _events = [];
     private readonly int _maxEvents;
+    private readonly int _maxEventBytes;
+    private int _eventBytes;
 
     internal CallContext(
         BlockContext block,
@@ -24,7 +26,8 @@ internal sealed class CallContext
         IStateReader state,
         StateChanges? writes,
         StepMeter meter,
-        int maxEvents)
+        int maxEvents,
+        int maxEventBytes = int.MaxValue)
     {
         Block = block;
         Sender = sender;
@@ -33,6 +36,7 @@ internal sealed class CallContext
         _reader = writes is null ? state : new LayeredStateReader(writes, state);
         Meter = meter;
         _maxEvents = maxEvents;
+        _maxEventBytes = maxEventBytes;
     }
 
     public BlockContext Block { get; }
@@ -135,6 +139,14 @@ internal sealed class CallContext
         }
 
         Meter.Charge(StepCosts.EventBase, StepCosts.EventPerByte, bytes);
+
+        // Counted in characters, which every node counts alike: the receipt's bound need not be exact, only the same everywhere.
+        _eventBytes += bytes;
+        if (_eventBytes > _maxEventBytes)
+        {
+            throw new ContractException(ResultCode.LimitExceeded, $"a transaction's events may hold at most {_maxEventBytes} characters");
+        }
+
         if (!IsReadOnly)
         {
             _events.Add(e);

@@ -60,11 +60,13 @@ public sealed class ContractEngine
         var view = new LayeredStateReader(blockWrites, committed);
         var receipts = new Receipt[transactions.Count];
         var validatorsChanged = false;
+        long receiptBudget = _options.MaxReceiptBytesPerBlock;
         for (var i = 0; i < transactions.Count; i++)
         {
             var tx = transactions[i] ?? throw new ArgumentException($"Transaction {i} is null.", nameof(transactions));
-            var receipt = ExecuteTransaction(block, tx, view, blockWrites, out var changedValidators);
+            var receipt = ExecuteTransaction(block, tx, view, blockWrites, receiptBudget, out var changedValidators);
             receipt.Index = (uint)i;
+            receiptBudget -= ReceiptCost(receipt);
             receipts[i] = receipt;
             validatorsChanged |= changedValidators;
             TransactionsExecuted.Add(1, new KeyValuePair<string, object?>("code", CodeTag(receipt.Code)));
@@ -126,7 +128,7 @@ public sealed class ContractEngine
     /// <summary>The state at height 0: departments, validators and role holders of the genesis.</summary>
     public static StateChanges InitialState(GenesisDocument genesis) => SystemGenesis.InitialState(genesis);
 
-    private Receipt ExecuteTransaction(BlockContext block, VerifiedTransaction tx, IStateReader view, StateChanges blockWrites, out bool validatorsChanged)
+    private Receipt ExecuteTransaction(BlockContext block, VerifiedTransaction tx, IStateReader view, StateChanges blockWrites, long receiptBudget, out bool validatorsChanged)
     {
         validatorsChanged = false;
         var body = tx.Body;
@@ -147,7 +149,7 @@ public sealed class ContractEngine
 
         var meter = new StepMeter(_options.BudgetFor(body.MaxSteps));
         var txWrites = new StateChanges();
-        var ctx = new CallContext(block, body.Sender, receipt.TxId, view, txWrites, meter, _options.MaxEventsPerTransaction);
+        var ctx = new CallContext(block, body.Sender, receipt.TxId, view, txWrites, meter, _options.MaxEventsPerTransaction, _options.MaxEventBytesPerTransaction);
         try
         {
             meter.Charge(StepCosts.CallBase);
@@ -158,7 +160,13 @@ public sealed class ContractEngine
                 throw new ContractException(ResultCode.MalformedArgs, $"arguments are {body.Args.Length} bytes, the limit is {_options.MaxArgsBytes}");
             }
 
-            receipt.Result = target.Execute(ctx, body.Method, body.Args);
+            var result = target.Execute(ctx, body.Method, body.Args);
+            if (result.Length > _options.MaxResultBytes)
+            {
+                throw new ContractException(ResultCode.LimitExceeded, $"the result is {result.Length} bytes, a receipt holds at most {_options.MaxResultBytes}");
+            }
+
+            receipt.Result = result;
         }
         catch (ContractException ex)
         {
@@ -171,20 +179,58 @@ public sealed class ContractEngine
             return Fail(receipt, ResultCode.ArithmeticOverflow, "arithmetic overflow");
         }
 
-        blockWrites.Apply(txWrites);
         receipt.StepsUsed = meter.Used;
         receipt.Events.AddRange(ctx.Events);
+
+        // Every validator computes the same encoded size for the same receipt, so this refusal is deterministic.
+        if (ReceiptCost(receipt) > receiptBudget)
+        {
+            receipt.Result = ByteString.Empty;
+            receipt.Events.Clear();
+            return Fail(receipt, ResultCode.LimitExceeded, $"the block's receipts would pass {_options.MaxReceiptBytesPerBlock} bytes; submit it again for a later block");
+        }
+
+        blockWrites.Apply(txWrites);
         validatorsChanged = ctx.ValidatorSetChanged;
         return receipt;
     }
+
+    // A receipt's encoded size inside the block's receipt list: its bytes, its index, and its tag and length prefix.
+    private static long ReceiptCost(Receipt receipt) => receipt.CalculateSize() + 16;
 
     private static object CodeTag(uint code) => code < (uint)CodeTags.Length ? CodeTags[code] : "Unknown";
 
     private static Receipt Fail(Receipt receipt, ResultCode code, string message)
     {
         receipt.Code = (uint)code;
-        receipt.Message = message;
+        receipt.Message = ClipUtf8(message, EngineOptions.MaxMessageBytes);
         return receipt;
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxBytes"/> UTF-8 bytes, never inside a character.</summary>
+    public static string ClipUtf8(string text, int maxBytes)
+    {
+        if (text.Length * 3 <= maxBytes || System.Text.Encoding.UTF8.GetByteCount(text) <= maxBytes)
+        {
+            return text;
+        }
+
+        var bytes = 0;
+        var end = 0;
+        while (end < text.Length)
+        {
+            // A lone surrogate decodes as U+FFFD, three bytes, as the UTF-8 encoder writes it.
+            System.Text.Rune.DecodeFromUtf16(text.AsSpan(end), out var rune, out var consumed);
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            end += consumed;
+        }
+
+        return text[..end];
     }
 
     private Contract? Find(string name) => name switch

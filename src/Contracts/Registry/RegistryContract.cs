@@ -42,7 +42,7 @@ internal sealed class RegistryContract : Contract
         }
     }
 
-    private static RegistryRecord Apply(CallContext ctx, ApplyTransitionArgs args)
+    private static ApplyTransitionResult Apply(CallContext ctx, ApplyTransitionArgs args)
     {
         var type = RequireType(ctx, args.Type).Definition;
         Identifiers.RequireId(args.RecordId, "record_id");
@@ -92,9 +92,17 @@ internal sealed class RegistryContract : Contract
         record.UpdatedHeight = ctx.Block.Height;
         record.LastActor = ctx.Sender;
         record.LastTxId = ctx.TxId;
-        ctx.Write(key, record);
+        var stored = record.ToByteArray();
+        ctx.WriteRaw(key, stored);
         ctx.Emit(ContractNames.Registry, "record_transition", ("type", type.Name), ("record", record.Id), ("transition", transition.Name), ("state", record.State));
-        return record;
+
+        // The record may be ~100 KB; its hash keeps every receipt (and so every block's receipts) small.
+        return new ApplyTransitionResult
+        {
+            RecordHash = UnsafeByteOperations.UnsafeWrap(System.Security.Cryptography.SHA256.HashData(stored)),
+            State = record.State,
+            Version = record.Version,
+        };
     }
 
     private static void RequirePermission(CallContext ctx, RegistryTypeDefinition type, RegistryTransitionDefinition transition, RegistryRecord? record)

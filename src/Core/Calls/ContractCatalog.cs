@@ -55,7 +55,7 @@ public static class ContractCatalog
             Q(ContractNames.Procurement, ProcurementMethods.GetTender, GetTenderArgs.Descriptor, Tender.Descriptor),
             Q(ContractNames.Procurement, ProcurementMethods.GetBid, GetBidArgs.Descriptor, SealedBid.Descriptor),
 
-            Tx(ContractNames.Registry, RegistryMethods.Apply, ApplyTransitionArgs.Descriptor, RegistryRecord.Descriptor),
+            Tx(ContractNames.Registry, RegistryMethods.Apply, ApplyTransitionArgs.Descriptor, ApplyTransitionResult.Descriptor),
             Q(ContractNames.Registry, RegistryMethods.GetRecordType, GetRegistryTypeArgs.Descriptor, RegistryTypeRecord.Descriptor),
             Q(ContractNames.Registry, RegistryMethods.GetRecord, GetRegistryRecordArgs.Descriptor, RegistryRecord.Descriptor),
 

@@ -14,11 +14,13 @@ internal sealed class ClientApiMetrics
 
     private readonly Counter<long> _submissions;
     private readonly UpDownCounter<long> _streams;
+    private readonly UpDownCounter<long> _waiters;
 
     public ClientApiMetrics(Meter meter)
     {
         _submissions = meter.CreateCounter<long>("govchain.api.submissions", description: "Transactions submitted through the client API, by admission outcome.");
         _streams = meter.CreateUpDownCounter<long>("govchain.api.streams", description: "Block and event streams open now.");
+        _waiters = meter.CreateUpDownCounter<long>("govchain.api.waiters", description: "WaitForTransaction calls waiting now.");
     }
 
     public void Submitted(AdmissionCode code) =>
@@ -27,4 +29,8 @@ internal sealed class ClientApiMetrics
     public void StreamOpened() => _streams.Add(1);
 
     public void StreamClosed() => _streams.Add(-1);
+
+    public void WaitStarted() => _waiters.Add(1);
+
+    public void WaitEnded() => _waiters.Add(-1);
 }

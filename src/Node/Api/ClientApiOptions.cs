@@ -18,9 +18,19 @@ public sealed class ClientApiOptions
     /// <summary>Block and event streams served at once; more are refused with RESOURCE_EXHAUSTED.</summary>
     public int MaxConcurrentStreams { get; set; } = 1024;
 
+    /// <summary>Block and event streams one client address may hold; more are refused with RESOURCE_EXHAUSTED.</summary>
+    public int MaxStreamsPerClient { get; set; } = 32;
+
+    /// <summary>WaitForTransaction calls waiting at once; more are refused with RESOURCE_EXHAUSTED.</summary>
+    public int MaxConcurrentWaiters { get; set; } = 100_000;
+
+    /// <summary>WaitForTransaction calls one client address may have waiting.</summary>
+    public int MaxWaitersPerClient { get; set; } = 1024;
+
     public void Validate()
     {
-        if (MaxWait <= TimeSpan.Zero || MaxContractNameLength <= 0 || MaxMethodNameLength <= 0 || ValidatorSetCacheSize <= 0 || MaxConcurrentStreams <= 0)
+        if (MaxWait <= TimeSpan.Zero || MaxContractNameLength <= 0 || MaxMethodNameLength <= 0 || ValidatorSetCacheSize <= 0 || MaxConcurrentStreams <= 0
+            || MaxStreamsPerClient <= 0 || MaxConcurrentWaiters <= 0 || MaxWaitersPerClient <= 0)
         {
             throw new ArgumentException("Every client API limit must be positive.");
         }

@@ -5,13 +5,11 @@ namespace GovChain.Node.Api;
 
 public sealed partial class ClientApiService
 {
-    private int _openStreams;
-
     // Each write awaits the client's flow control, so a slow reader holds one block at a time
     // and the feed (not this call) decides how far behind it may fall before reading the store.
     private async Task StreamBlocksAsync(StreamBlocksRequest request, IAsyncStreamWriter<CertifiedBlock> responses, ServerCallContext context)
     {
-        using var slot = OpenStream();
+        using var slot = OpenStream(context);
         var from = Math.Max(1, request.FromHeight);
         await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
         {
@@ -29,7 +27,7 @@ public sealed partial class ClientApiService
             throw new RpcException(StatusCode.InvalidArgument, $"a contract name is at most {_options.MaxContractNameLength} characters");
         }
 
-        using var slot = OpenStream();
+        using var slot = OpenStream(context);
         var filter = request.Contract;
         var from = Math.Max(1, request.FromHeight);
         await foreach (var committed in _feed.SubscribeAsync(from, context.CancellationToken).ConfigureAwait(false))
@@ -49,24 +47,19 @@ public sealed partial class ClientApiService
         }
     }
 
-    /// <summary>Takes one of the bounded stream slots, or refuses the call with RESOURCE_EXHAUSTED.</summary>
-    private StreamSlot OpenStream()
+    /// <summary>Takes one of the bounded stream slots (the node's and the client's share), or refuses the call with RESOURCE_EXHAUSTED.</summary>
+    private StreamSlot OpenStream(ServerCallContext context)
     {
-        if (Interlocked.Increment(ref _openStreams) > _options.MaxConcurrentStreams)
-        {
-            Interlocked.Decrement(ref _openStreams);
-            throw new RpcException(StatusCode.ResourceExhausted, $"this node serves at most {_options.MaxConcurrentStreams} streams at once; retry later");
-        }
-
+        var slot = _streams.Take(context.RemoteIpAddress);
         _metrics?.StreamOpened();
-        return new StreamSlot(this);
+        return new StreamSlot(this, slot);
     }
 
-    private readonly struct StreamSlot(ClientApiService owner) : IDisposable
+    private readonly struct StreamSlot(ClientApiService owner, ClientQuota.Slot slot) : IDisposable
     {
         public void Dispose()
         {
-            Interlocked.Decrement(ref owner._openStreams);
+            slot.Dispose();
             owner._metrics?.StreamClosed();
         }
     }

@@ -35,6 +35,8 @@ public sealed partial class ClientApiService
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
     private readonly ClientApiMetrics? _metrics;
+    private readonly ClientQuota _streams;
+    private readonly ClientQuota _waiters;
 
     /// <param name="gossip">Receives each admitted transaction for the peers (e.g. <c>IPeerNetwork.Gossip</c>); null on a single node.</param>
     /// <param name="metrics">The node's metrics; the API's instruments are added to its meter. Null for none.</param>
@@ -68,6 +70,8 @@ public sealed partial class ClientApiService
         _admit = admit;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics is null ? null : new ClientApiMetrics(metrics.Meter);
+        _streams = new ClientQuota("streams", "streams", _options.MaxConcurrentStreams, _options.MaxStreamsPerClient);
+        _waiters = new ClientQuota("waiters", "commit waits", _options.MaxConcurrentWaiters, _options.MaxWaitersPerClient);
         _validatorSets = new ValidatorSetResolver(database, engine, genesis, _options.ValidatorSetCacheSize);
         Definition = ServiceDefinition.CreateBuilder()
             .AddUnary(ClientApiMethods.SubmitTransaction, SubmitTransactionAsync)
@@ -120,6 +124,8 @@ public sealed partial class ClientApiService
         }
 
         ThrowIfDropped(id);
+        using var slot = _waiters.Take(context.RemoteIpAddress);
+        _metrics?.WaitStarted();
 
         // The caller's deadline cancels the context's token; MaxWait bounds callers that set none.
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
@@ -132,6 +138,10 @@ public sealed partial class ClientApiService
         {
             ThrowIfDropped(id);
             throw new RpcException(StatusCode.DeadlineExceeded, $"transaction {id.ToShortString()} was not committed within {_options.MaxWait.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            _metrics?.WaitEnded();
         }
 
         return Lookup(id) ?? throw new RpcException(StatusCode.Internal, $"transaction {id.ToShortString()} was reported committed but is not in the store");

@@ -7,28 +7,50 @@ using GovChain.Storage.Blocks;
 namespace GovChain.Node.Chain;
 
 /// <summary>
-/// The <see cref="ICommitFeed"/> of a node. It keeps only the last few blocks in memory; a
+/// The <see cref="ICommitFeed"/> of a node. It keeps only the last few blocks in memory (bounded
+/// by count and by bytes, as a block with receipts may be large); a
 /// subscriber reads everything else from the block store, so a slow or far-behind
 /// subscriber costs no memory. Waiters for transactions are bounded too.
 /// </summary>
 public sealed class CommitFeed : ICommitFeed
 {
+    /// <summary>Bytes of the blocks held in memory now (encoded size).</summary>
+    public long RecentBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recentBytes;
+            }
+        }
+    }
+
     /// <summary>Most transactions waited for at once; beyond it a wait is refused.</summary>
     public const int MaxWaiters = 100_000;
+
+    /// <summary>Bytes of recent blocks kept in memory by default; older ones are read from the store.</summary>
+    public const long DefaultMaxRecentBytes = 64L * 1024 * 1024;
 
     private const int RecentBound = 64;
 
     private readonly IBlockStore _store;
+    private readonly long _maxRecentBytes;
+    private readonly Queue<int> _recentSizes = new();
+    private long _recentBytes;
     private readonly Lock _gate = new();
     private readonly Dictionary<Hash32, TaskCompletionSource> _waiters = [];
     private readonly Queue<CertifiedBlock> _recent = new();
     private TaskCompletionSource _next = NewSignal();
     private ulong _height;
 
-    public CommitFeed(IBlockStore store)
+    /// <param name="maxRecentBytes">Bound of the recent blocks kept in memory, in encoded bytes; the latest block is kept whatever its size.</param>
+    public CommitFeed(IBlockStore store, long maxRecentBytes = DefaultMaxRecentBytes)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRecentBytes);
         _store = store;
+        _maxRecentBytes = maxRecentBytes;
         _height = store.LastHeight;
     }
 
@@ -39,12 +61,16 @@ public sealed class CommitFeed : ICommitFeed
         ArgumentNullException.ThrowIfNull(committed);
         TaskCompletionSource signal;
         List<TaskCompletionSource> done = [];
+        var size = committed.CalculateSize();
         lock (_gate)
         {
             _recent.Enqueue(committed);
-            while (_recent.Count > RecentBound)
+            _recentSizes.Enqueue(size);
+            _recentBytes += size;
+            while (_recent.Count > RecentBound || (_recent.Count > 1 && _recentBytes > _maxRecentBytes))
             {
                 _recent.Dequeue();
+                _recentBytes -= _recentSizes.Dequeue();
             }
 
             Volatile.Write(ref _height, committed.Block.Header.Height);

@@ -50,6 +50,9 @@ public sealed class NodeOptions
 
     public MempoolOptions Mempool { get; set; } = new();
 
+    /// <summary>What one client of the client API may hold, and how slow a connection may be.</summary>
+    public ClientApiSettings ClientApi { get; set; } = new();
+
     public StorageSettings Storage { get; set; } = new();
 
     /// <summary>Directory the relative paths above were resolved against (set by the loader).</summary>

@@ -4,7 +4,7 @@ using System.Net;
 namespace GovChain.Node.Configuration;
 
 /// <summary>Checks every setting of <see cref="NodeOptions"/>; each problem names its setting.</summary>
-public static class NodeOptionsValidator
+public static partial class NodeOptionsValidator
 {
     /// <summary>Makes relative file paths relative to <see cref="NodeOptions.BaseDirectory"/>.</summary>
     public static void ResolvePaths(NodeOptions options)
@@ -96,6 +96,7 @@ public static class NodeOptionsValidator
 
         ValidateConsensus(p, options.Consensus);
         ValidateMempool(p, options);
+        ValidateClientApi(p, options.ClientApi);
         ValidateStorage(p, options.Storage);
         return p;
     }

@@ -19,6 +19,9 @@ public sealed partial class GovChainNode
     /// <summary>Largest peer message: a proposal carries a whole block.</summary>
     public const int PeerMessageBytes = 16 * 1024 * 1024;
 
+    /// <summary>Largest peer message of this chain: a proposal's block, or a synced block with its receipts.</summary>
+    private int PeerMessageLimit => Math.Max(PeerMessageBytes, MaxCertifiedBlockBytes);
+
     /// <summary>Starts the server, the peer network and consensus (after listening for peers when the database is fresh).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -120,6 +123,11 @@ public sealed partial class GovChainNode
             Port = endpoint.Port,
             Security = security,
             Http1Port = Options.MetricsHttp1Port,
+            ClientLimits = Options.ClientApi.ToClientLimits(),
+
+            // GetBlock and the block stream carry the largest block the rules allow, with its receipts.
+            MaxSendMessageBytes = Math.Max(new RpcServerOptions().MaxSendMessageBytes, MaxCertifiedBlockBytes),
+            MaxConcurrentStreamsPerConnection = Options.ClientApi.MaxStreamsPerConnection,
             LoggerFactory = LoggerFactory,
             MapRoutes = routes =>
             {
@@ -132,8 +140,8 @@ public sealed partial class GovChainNode
         if (Options.PeerListenAddress.Length == 0)
         {
             // Sharing this server with the peer service means carrying whole blocks in proposals.
-            serverOptions.MaxReceiveMessageBytes = PeerMessageBytes;
-            serverOptions.MaxSendMessageBytes = PeerMessageBytes;
+            serverOptions.MaxReceiveMessageBytes = PeerMessageLimit;
+            serverOptions.MaxSendMessageBytes = PeerMessageLimit;
         }
 
         var server = new RpcServer(serverOptions);
@@ -173,8 +181,8 @@ public sealed partial class GovChainNode
             Host = endpoint!.Address,
             Port = endpoint.Port,
             Security = transport.CreateServerSecurity(Identity.Genesis),
-            MaxReceiveMessageBytes = PeerMessageBytes,
-            MaxSendMessageBytes = PeerMessageBytes,
+            MaxReceiveMessageBytes = PeerMessageLimit,
+            MaxSendMessageBytes = PeerMessageLimit,
             LoggerFactory = LoggerFactory,
         });
         foreach (var service in _settings.PeerServices)

@@ -44,7 +44,8 @@ public sealed partial class GovChainNode : IAsyncDisposable
         _ownsKey = settings.ValidatorKey is null;
         _logger = loggers.CreateLogger("GovChain.Node");
         Metrics = new NodeMetrics();
-        Engine = new ContractEngine();
+        Engine = new ContractEngine(CertifiedBlockBound.EngineOptions(identity.Genesis));
+        MaxCertifiedBlockBytes = CertifiedBlockBound.Bytes(identity.Genesis);
         var feed = new CommitFeed(database.Blocks);
         CommitFeed = feed;
         // A transaction larger than the chain's limit would make every validator refuse the
@@ -86,6 +87,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
     public NodeDatabase Database { get; }
 
     public ContractEngine Engine { get; }
+
+    /// <summary>The largest committed block with certificate and receipts this chain can produce (see <see cref="CertifiedBlockBound"/>).</summary>
+    public int MaxCertifiedBlockBytes { get; }
 
     public TransactionPool Mempool { get; }
 

@@ -31,7 +31,9 @@ public static class StandardNode
         var transport = context.Identity.Certificate is { } certificate ? PeerTransport.MutualTls(certificate) : PeerTransport.Plaintext;
         try
         {
-            return new GrpcPeerNetwork(genesis, context.Identity.Department.Id, key, context.Handler, transport, context.Time, context.LoggerFactory);
+            // Block sync carries the largest block the rules allow with its receipts: the peer channels must too.
+            var peerOptions = new GrpcPeerNetworkOptions { MaxMessageBytes = Math.Max(GovChainNode.PeerMessageBytes, CertifiedBlockBound.Bytes(genesis)) };
+            return new GrpcPeerNetwork(genesis, context.Identity.Department.Id, key, context.Handler, transport, context.Time, context.LoggerFactory, peerOptions);
         }
         catch (ArgumentException ex)
         {
@@ -50,6 +52,7 @@ public static class StandardNode
             node.CommitFeed,
             node.Status,
             node.Identity.Genesis,
+            options: node.Options.ClientApi.ToServiceOptions(),
             metrics: node.Metrics,
             logger: node.LoggerFactory.CreateLogger<ClientApiService>(),
             admit: transactions => Admit(node, transactions)).Definition);

@@ -135,6 +135,11 @@ public sealed class RpcChannel : IDisposable
             InitialHttp2StreamWindowSize = 1024 * 1024,
         };
 
+        if (options.LocalAddress is { } local)
+        {
+            handler.ConnectCallback = (context, cancellationToken) => ConnectFromAsync(local, context.DnsEndPoint, cancellationToken);
+        }
+
         var ssl = new SslClientAuthenticationOptions
         {
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
@@ -161,6 +166,22 @@ public sealed class RpcChannel : IDisposable
 
         handler.SslOptions = ssl;
         return handler;
+    }
+
+    private static async ValueTask<Stream> ConnectFromAsync(System.Net.IPAddress local, System.Net.DnsEndPoint remote, CancellationToken cancellationToken)
+    {
+        var socket = new System.Net.Sockets.Socket(local.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new System.Net.IPEndPoint(local, 0));
+            await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static bool IsTrustedServer(X509Certificate2 certificate, X509Certificate2Collection trusted, SslPolicyErrors errors)

@@ -39,6 +39,9 @@ public sealed class RpcChannelOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The local address connections are made from (a multi-homed host choosing its interface); null lets the system choose.</summary>
+    public System.Net.IPAddress? LocalAddress { get; set; }
+
     public ILoggerFactory? LoggerFactory { get; set; }
 
     internal void Validate()

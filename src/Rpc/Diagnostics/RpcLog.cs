@@ -28,4 +28,7 @@ internal static partial class RpcLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Rejected request {Path}: {StatusCode} {Detail}")]
     public static partial void RequestRejected(ILogger logger, string path, StatusCode statusCode, string detail);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Closed a connection from {Address}: it already holds its share of connections")]
+    public static partial void ConnectionRefused(ILogger logger, string address);
 }

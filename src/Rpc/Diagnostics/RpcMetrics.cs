@@ -24,6 +24,12 @@ internal static class RpcMetrics
 
     private static readonly object[] CodeNames = Enumerable.Range(0, 17).Select(i => (object)((StatusCode)i).ToString()).ToArray();
 
+    private static readonly Counter<long> ClientRefusals =
+        Meter.CreateCounter<long>("govchain.rpc.server.client_refusals", "{refusal}", "Calls and connections refused because their client was over its share, by limit");
+
+    public static void ClientRefused(string limit) =>
+        ClientRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
     public static void ServerCallCompleted(StatusCode code) =>
         ServerCalls.Add(1, new KeyValuePair<string, object?>("grpc.status", Name(code)));
 

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace GovChain.Rpc;
 
@@ -12,9 +14,11 @@ internal sealed class GrpcDispatcher
     private readonly FrozenDictionary<string, ServerMethodHandler> _methods;
     private readonly FrozenSet<string> _services;
     private readonly ServerCallSettings _settings;
+    private readonly ClientCallLimiter? _limiter;
 
-    public GrpcDispatcher(IEnumerable<ServiceDefinition> services, ServerCallSettings settings)
+    public GrpcDispatcher(IEnumerable<ServiceDefinition> services, ServerCallSettings settings, ClientCallLimiter? limiter = null)
     {
+        _limiter = limiter;
         var methods = new Dictionary<string, ServerMethodHandler>(StringComparer.Ordinal);
         foreach (var service in services)
         {
@@ -63,7 +67,14 @@ internal sealed class GrpcDispatcher
         var path = request.Path.Value ?? string.Empty;
         if (_methods.TryGetValue(path, out var handler))
         {
-            return handler.HandleAsync(http, _settings);
+            if (handler.Method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming
+                && http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+            {
+                // A streamed request idles between messages by design: only its messages are bounded.
+                rate.MinDataRate = null;
+            }
+
+            return _limiter is null ? handler.HandleAsync(http, _settings) : HandleLimitedAsync(http, handler, _limiter);
         }
 
         var status = new Status(StatusCode.Unimplemented, DescribeUnknown(path));
@@ -71,6 +82,22 @@ internal sealed class GrpcDispatcher
         RpcMetrics.ServerCallCompleted(status.Code);
         ServerCallContext.WriteTrailersOnly(http.Response, status, null, null);
         return Task.CompletedTask;
+    }
+
+    private async Task HandleLimitedAsync(HttpContext http, ServerMethodHandler handler, ClientCallLimiter limiter)
+    {
+        var address = ClientCallLimiter.Normalize(http.Connection.RemoteIpAddress);
+        using var slot = limiter.TryStartCall(address, out var refusal, out var limit);
+        if (slot is null)
+        {
+            RpcLog.RequestRejected(_settings.Logger, handler.Method.FullName, refusal.Code, refusal.Detail);
+            RpcMetrics.ServerCallCompleted(refusal.Code);
+            RpcMetrics.ClientRefused(limit);
+            ServerCallContext.WriteTrailersOnly(http.Response, refusal, null, new Metadata { { ClientCallLimiter.LimitTrailer, limit } });
+            return;
+        }
+
+        await handler.HandleAsync(http, _settings).ConfigureAwait(false);
     }
 
     private string DescribeUnknown(string path)

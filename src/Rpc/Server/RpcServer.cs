@@ -21,6 +21,7 @@ public sealed class RpcServer : IAsyncDisposable
     private readonly List<ServiceDefinition> _services = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
+    private readonly ClientCallLimiter? _limiter;
     private WebApplication? _app;
     private ListenOptions? _grpcListener;
     private ListenOptions? _http1Listener;
@@ -32,6 +33,7 @@ public sealed class RpcServer : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = options.LoggerFactory?.CreateLogger("GovChain.Rpc.Server") ?? NullLogger.Instance;
+        _limiter = options.ClientLimits is { } limits ? new ClientCallLimiter(limits) : null;
     }
 
     /// <summary>The bound gRPC port; valid after <see cref="StartAsync"/>.</summary>
@@ -71,7 +73,7 @@ public sealed class RpcServer : IAsyncDisposable
             Logger = _logger,
             Stopping = _stopping.Token,
         };
-        var dispatcher = new GrpcDispatcher(_services, settings);
+        var dispatcher = new GrpcDispatcher(_services, settings, _limiter);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "GovChain.Rpc" });
         if (_options.LoggerFactory is { } loggerFactory)
@@ -137,6 +139,7 @@ public sealed class RpcServer : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _limiter?.Dispose();
     }
 
     private void ConfigureKestrel(KestrelServerOptions kestrel)
@@ -156,11 +159,21 @@ public sealed class RpcServer : IAsyncDisposable
         limits.Http2.KeepAlivePingTimeout = _options.KeepAlivePingTimeout;
         limits.MaxConcurrentConnections = _options.MaxConnections;
         limits.MaxConcurrentUpgradedConnections = 0;
+        if (_options.ClientLimits is { } clientLimits)
+        {
+            ClientLimitsKestrel.Apply(limits, clientLimits);
+        }
 
         var security = _options.Security;
         kestrel.Listen(_options.Host, _options.Port, listen =>
         {
             _grpcListener = listen;
+            if (_limiter is not null)
+            {
+                // Before TLS, so a client over its share costs no handshake.
+                ClientLimitsKestrel.LimitConnectionsPerClient(listen, _limiter, _logger);
+            }
+
             if (!security.IsTls)
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -174,6 +187,11 @@ public sealed class RpcServer : IAsyncDisposable
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ClientCertificateMode = ClientCertificateMode.NoCertificate,
             };
+            if (_options.ClientLimits is { } handshake)
+            {
+                https.HandshakeTimeout = handshake.TlsHandshakeTimeout;
+            }
+
             if (security.TrustedClientCertificates is { } trusted)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;

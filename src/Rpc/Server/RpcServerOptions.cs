@@ -55,6 +55,12 @@ public sealed class RpcServerOptions
     /// </summary>
     public int? Http1Port { get; set; }
 
+    /// <summary>
+    /// Per-client shares and slow-connection timeouts (see <see cref="ClientLimits"/>); null
+    /// leaves them off, for a listener whose every client is an authenticated peer.
+    /// </summary>
+    public ClientLimits? ClientLimits { get; set; }
+
     public ILoggerFactory? LoggerFactory { get; set; }
 
     internal void Validate()
@@ -70,6 +76,7 @@ public sealed class RpcServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(KeepAlivePingDelay, TimeSpan.FromSeconds(1));
         ArgumentOutOfRangeException.ThrowIfLessThan(KeepAlivePingTimeout, TimeSpan.FromSeconds(1));
+        ClientLimits?.Validate();
     }
 }
 

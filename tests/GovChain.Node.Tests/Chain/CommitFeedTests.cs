@@ -30,6 +30,21 @@ public sealed class CommitFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Publish_LargeBlocks_KeepsTheBlocksInMemoryWithinTheByteBound()
+    {
+        var feed = new GovChain.Node.Chain.CommitFeed(_node.Database.Blocks, maxRecentBytes: 1024 * 1024);
+        for (ulong height = 1; height <= 20; height++)
+        {
+            var block = new CertifiedBlock { Block = new Block { Header = new BlockHeader { Height = height } } };
+            block.Receipts.Add(new Receipt { Result = Google.Protobuf.ByteString.CopyFrom(new byte[300 * 1024]) });
+            feed.Publish(block);
+        }
+
+        Assert.InRange(feed.RecentBytes, 300 * 1024, 1024 * 1024);
+        Assert.Equal(20ul, feed.Height);
+    }
+
+    [Fact]
     public async Task SubscribeAsync_FromAStoredHeight_YieldsStoredThenLiveBlocksInOrderWithoutGaps()
     {
         for (var i = 0; i < 3; i++)

@@ -63,6 +63,10 @@ public sealed class NodeOptionsTests : IAsyncLifetime
     [InlineData(""","Tls": { "CertificateFile": "node.pem" }""", "Tls")]
     [InlineData(""","ValidatorKeyFile": "missing.key" """, "ValidatorKeyFile")]
     [InlineData(""","Peers": [ { "DepartmentId": "dept-1", "Address": "nowhere" } ]""", "Peers:0:Address")]
+    [InlineData(""","ClientApi": { "MaxStreamsPerClient": 0 }""", "ClientApi:MaxStreamsPerClient")]
+    [InlineData(""","ClientApi": { "MaxWaitersPerClient": 200000 }""", "ClientApi:MaxWaitersPerClient")]
+    [InlineData(""","ClientApi": { "DataRateGracePeriodMs": 500 }""", "ClientApi:DataRateGracePeriodMs")]
+    [InlineData(""","ClientApi": { "RequestsPerSecondPerClient": -1 }""", "ClientApi:RequestsPerSecondPerClient")]
     public void Load_BadSetting_FailsWithAnErrorNamingIt(string extra, string setting)
     {
         var ex = Assert.Throws<NodeConfigurationException>(() => NodeOptionsLoader.Load(WriteConfig(ValidJson(extra)), includeEnvironment: false));

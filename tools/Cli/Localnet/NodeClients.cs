@@ -26,7 +26,11 @@ internal static class NodeClients
     public static GovChainClient Create(Uri address, X509Certificate2Collection? pinned, TimeSpan timeout, RetryPolicy? retry = null) =>
         new(address, new GovChainClientOptions
         {
-            Channel = new RpcChannelOptions { TrustedServerCertificates = pinned is { Count: > 0 } ? pinned : null },
+            Channel = new RpcChannelOptions
+            {
+                TrustedServerCertificates = pinned is { Count: > 0 } ? pinned : null,
+                MaxReceiveMessageBytes = GovChainClientOptions.DefaultMaxReceiveMessageBytes,
+            },
             DefaultTimeout = timeout,
             DefaultWaitTimeout = TimeSpan.FromSeconds(60),
             Retry = retry ?? RetryPolicy.Default,

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using GovChain.Core.Crypto;
+using GovChain.Protocol;
+using GovChain.Rpc;
+using GovChain.Rpc.Services;
+
+namespace GovChain.LoadGen.Abuse;
+
+/// <summary>
+/// One abusive client (one address) doing everything at once: a gap flood of signed
+/// transactions from fresh keys (nonces 2.., never 1), block streams and commit waits hoarded
+/// up to whatever the node lets it hold, block streams from height 1 it never reads, and a
+/// flood of cheap calls. Counts each outcome by status and refusing limit.
+/// </summary>
+internal sealed class Abuser(Uri address, RpcChannelOptions options, string chainId) : IAsyncDisposable
+{
+    private const int HoardedStreams = 200;
+    private const int HoardedWaits = 4000;
+    private const int UnreadStreams = 16;
+    private const int GapTxsPerKey = 20;
+
+    private readonly RpcChannel _channel = new(address, options);
+    private readonly ConcurrentDictionary<string, int> _outcomes = new();
+    private readonly List<IDisposable> _held = [];
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var tasks = new List<Task>
+        {
+            Task.Run(() => GapFloodAsync(ct), ct),
+            Task.Run(() => CallFloodAsync(ct), ct),
+            Task.Run(() => HoardStreamsAsync(ct), ct),
+            Task.Run(() => HoardWaitsAsync(ct), ct),
+            Task.Run(() => UnreadStreamsAsync(ct), ct),
+        };
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    public void PrintCounts()
+    {
+        Console.WriteLine("abuser outcomes (activity: status [limit]):");
+        foreach (var (key, count) in _outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {key,-60} {count,8}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_held)
+        {
+            _held.ForEach(h => h.Dispose());
+            _held.Clear();
+        }
+
+        _channel.Dispose();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private void Count(string activity, Exception? error)
+    {
+        var key = error switch
+        {
+            null => $"{activity}: OK",
+            RpcException rpc => $"{activity}: {rpc.StatusCode} [{rpc.Trailers.GetValue("govchain-limit") ?? rpc.Trailers.GetValue("govchain-admission") ?? "-"}]",
+            _ => $"{activity}: {error.GetType().Name}",
+        };
+        _outcomes.AddOrUpdate(key, 1, (_, n) => n + 1);
+    }
+
+    private async Task GapFloodAsync(CancellationToken ct)
+    {
+        var gate = new SemaphoreSlim(64);
+        var pending = new List<Task>();
+        while (!ct.IsCancellationRequested)
+        {
+            using var key = KeyPair.Generate();
+            for (var nonce = 2UL; nonce < 2 + GapTxsPerKey && !ct.IsCancellationRequested; nonce++)
+            {
+                var tx = LandCalls.RegisterParcel($"GAP-{nonce}", key.PublicKey, new byte[32], 1).Sign(chainId, key, nonce);
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                pending.Add(SubmitAsync(tx, gate, ct));
+            }
+
+            pending.RemoveAll(t => t.IsCompleted);
+        }
+    }
+
+    private async Task SubmitAsync(SignedTransaction tx, SemaphoreSlim gate, CancellationToken ct)
+    {
+        try
+        {
+            await _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest { Transaction = tx }, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+            Count("gap flood submit", null);
+        }
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
+        {
+            Count("gap flood submit", ex);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task CallFloodAsync(CancellationToken ct)
+    {
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await _channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest(), new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+                    Count("call flood GetStatus", null);
+                }
+                catch (RpcException ex) when (!ct.IsCancellationRequested)
+                {
+                    Count("call flood GetStatus", ex);
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                }
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private async Task HoardStreamsAsync(CancellationToken ct)
+    {
+        for (var i = 0; i < HoardedStreams && !ct.IsCancellationRequested; i++)
+        {
+            var call = _channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = ulong.MaxValue / 2 }, new CallOptions(CancellationToken: ct));
+            Hold(call);
+            var next = call.ResponseStream.MoveNextAsync(ct).AsTask();
+            if (await Task.WhenAny(next, Task.Delay(50, ct)).ConfigureAwait(false) == next)
+            {
+                Count("hoard stream", next.Exception?.InnerException ?? new InvalidOperationException("stream ended"));
+            }
+            else
+            {
+                Count("hoard stream (held)", null);
+                _ = next.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task HoardWaitsAsync(CancellationToken ct)
+    {
+        var waits = new List<Task>();
+        for (var i = 0; i < HoardedWaits && !ct.IsCancellationRequested; i++)
+        {
+            var id = new byte[32];
+            BitConverter.TryWriteBytes(id, i);
+            id[31] = 0xAB;
+            waits.Add(WaitAsync(id, ct));
+        }
+
+        await Task.WhenAll(waits).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(byte[] id, CancellationToken ct)
+    {
+        try
+        {
+            await _channel.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(id) }, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+            Count("hoard wait", null);
+        }
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
+        {
+            Count("hoard wait", ex);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            Count("hoard wait (held to the end)", null);
+        }
+    }
+
+    private async Task UnreadStreamsAsync(CancellationToken ct)
+    {
+        // Streams of every block from height 1, never read: the server's writes stall on flow control.
+        for (var i = 0; i < UnreadStreams; i++)
+        {
+            Hold(_channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1 }, new CallOptions(CancellationToken: ct)));
+        }
+
+        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+    }
+
+    private void Hold(IDisposable call)
+    {
+        lock (_held)
+        {
+            _held.Add(call);
+        }
+    }
+}
