@@ -1,4 +1,4 @@
-using GovChain.Node.Network.Grpc;
+using GovChain.Node.Network;
 using GovChain.Protocol;
 
 namespace GovChain.Node.Tests.Network;
@@ -9,9 +9,9 @@ public sealed class FetchBlocksTests
     {
         using var cts = new CancellationTokenSource(TestWait.Bound);
         var blocks = new List<CertifiedBlock>();
-        await foreach (var block in member.Network!.FetchBlocksAsync(from, to, cts.Token))
+        await foreach (var fetched in member.Network!.FetchBlocksAsync(from, to, cts.Token))
         {
-            blocks.Add(block);
+            blocks.Add(fetched.Block);
         }
 
         return blocks;
@@ -42,7 +42,7 @@ public sealed class FetchBlocksTests
     }
 
     [Fact]
-    public async Task FetchBlocksWithSourceAsync_NamesThePeerThatServedEachBlock()
+    public async Task FetchBlocksAsync_NamesThePeerThatServedEachBlock()
     {
         await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) =>
         {
@@ -54,7 +54,7 @@ public sealed class FetchBlocksTests
 
         using var cts = new CancellationTokenSource(TestWait.Bound);
         var fetched = new List<FetchedBlock>();
-        await foreach (var item in cluster[0].Network!.FetchBlocksWithSourceAsync(1, 20, cts.Token))
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 20, cts.Token))
         {
             fetched.Add(item);
         }
