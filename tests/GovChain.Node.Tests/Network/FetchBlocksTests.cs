@@ -139,4 +139,28 @@ public sealed class FetchBlocksTests
         Assert.True(cluster[0].Logs.Has(5307, "sent height 2 where 1 was due"));
         Assert.True(cluster[0].Logs.Has(5305, "dept-2"));
     }
+
+    [Fact]
+    public async Task FetchBlocksAsync_AfterTheServerIsReported_AsksAnotherForTheSameBlocks()
+    {
+        await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) => h.AddBlocks(1, 10));
+        using var cts = new CancellationTokenSource(TestWait.Bound);
+        var first = new List<FetchedBlock>();
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 10, cts.Token))
+        {
+            first.Add(item);
+        }
+
+        // The caller found block 1 bad: its server is reported, and the blocks are fetched again.
+        var bad = first[0].Source;
+        cluster[0].Network!.ReportMisbehaviour(bad, "block sync: served block 1 that does not verify");
+        var again = new List<FetchedBlock>();
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 10, cts.Token))
+        {
+            again.Add(item);
+        }
+
+        AssertHeights(again.Select(f => f.Block), 1, 10);
+        Assert.DoesNotContain(again, f => f.Source == bad);
+    }
 }
