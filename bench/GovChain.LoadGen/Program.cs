@@ -5,6 +5,13 @@ using GovChain.LoadGen;
 // The end-to-end benchmark: a 4-validator network (four node processes, or in this process) over
 // real gRPC, pre-signed land transactions, a fixed or maximum submission rate, and what the
 // network committed, with the CPU each node used.
+if (args.Length > 0 && args[0] == "flood")
+{
+    // The flood figure (issue #11): honest commit rate without and with a flooding peer.
+    using var floodCts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+    return await FloodBench.RunAsync(args[1..], floodCts.Token);
+}
+
 LoadGenOptions options;
 try
 {

@@ -20,6 +20,7 @@ public sealed partial class ConsensusDriver
     private readonly VerifiedSignatures _verified;
     private readonly List<ConsensusMessage> _inboxBatch = [];
     private readonly Dictionary<Hash32, long> _reportedAt = [];
+    private readonly Dictionary<Hash32, CheckBudget> _budgets = [];
     private WeightedValidatorSet? _inputValidators;
     private int _inboxSignalled;
 
@@ -41,11 +42,16 @@ public sealed partial class ConsensusDriver
             return false;
         }
 
-        if (!SignaturesHold(message))
+        switch (Screen(from, message))
         {
-            _metrics.MessagesRejected.Add(1, new KeyValuePair<string, object?>("reason", "bad_signature"));
-            Report(from, $"a consensus {message.KindCase.ToString().ToLowerInvariant()} whose signature does not verify");
-            return false;
+            case Screened.BadSignature:
+                _metrics.MessagesRejected.Add(1, new KeyValuePair<string, object?>("reason", "bad_signature"));
+                Report(from, $"a consensus {message.KindCase.ToString().ToLowerInvariant()} whose signature does not verify");
+                return false;
+            case Screened.OverBudget:
+                // Validly signed, perhaps, but more new signatures than any honest validator sends: its own loss.
+                _metrics.MessagesRejected.Add(1, new KeyValuePair<string, object?>("reason", "peer_check_budget"));
+                return false;
         }
 
         var kept = _inbox.Add(from, message);
@@ -83,16 +89,17 @@ public sealed partial class ConsensusDriver
     private void SetInputValidators(WeightedValidatorSet validators) => Volatile.Write(ref _inputValidators, validators);
 
     /// <summary>
-    /// False only when a signature the machine would check does not verify. Whatever the machine
+    /// Bad only when a signature the machine would check does not verify. Whatever the machine
     /// drops without a check (wrong shape, stale height, outsiders) passes unchecked: it is cheap
-    /// there too, and the machine's drop counters stay the one account of it.
+    /// there too, and the machine's drop counters stay the one account of it. Each peer has a
+    /// budget of new signature checks per second; beyond it, its messages are dropped unchecked.
     /// </summary>
-    private bool SignaturesHold(ConsensusMessage message)
+    private Screened Screen(Hash32 from, ConsensusMessage message)
     {
         var validators = Volatile.Read(ref _inputValidators);
         if (validators is null)
         {
-            return true;
+            return Screened.Pass;
         }
 
         var height = Height + 1;
@@ -107,12 +114,12 @@ public sealed partial class ConsensusDriver
                     || vote.Signature.Length != SignatureSize
                     || !validators.TryGetIndex(vote.Validator.Span, out _))
                 {
-                    return true;
+                    return Screened.Pass;
                 }
 
                 Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
                 var n = SignBytes.Vote(_options.Protocol.ChainId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
-                return _verified.Verify(vote.Validator.Span, buffer[..n], vote.Signature.Span);
+                return Check(from, vote.Validator.Span, buffer[..n], vote.Signature.Span);
             case ConsensusMessage.KindOneofCase.Proposal:
                 var proposal = message.Proposal;
                 if (proposal.Height < height
@@ -125,24 +132,74 @@ public sealed partial class ConsensusDriver
                     || proposal.Block.Header.ChainId != _options.Protocol.ChainId
                     || !validators.TryGetIndex(proposal.Proposer.Span, out _))
                 {
-                    return true;
+                    return Screened.Pass;
                 }
 
                 var signed = SignBytes.Proposal(_options.Protocol.ChainId, proposal.Height, proposal.Round, proposal.PolRound, proposal.Block.Header.Hash());
-                return _verified.Verify(proposal.Proposer.Span, signed, proposal.Signature.Span);
+                return Check(from, proposal.Proposer.Span, signed, proposal.Signature.Span);
             case ConsensusMessage.KindOneofCase.Commit:
-                return CertificateSignaturesHold(message.Commit, validators, height);
+                return ScreenCertificate(from, message.Commit, validators, height);
             default:
-                return true;
+                return Screened.Pass;
+        }
+    }
+
+    /// <summary>One signature: known already (free), or checked if the peer's budget allows.</summary>
+    private Screened Check(Hash32 from, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature)
+    {
+        if (_verified.Contains(publicKey, signed, signature))
+        {
+            return Screened.Pass;
+        }
+
+        if (!TakeCheck(from))
+        {
+            return Screened.OverBudget;
+        }
+
+        return _verified.Verify(publicKey, signed, signature) ? Screened.Pass : Screened.BadSignature;
+    }
+
+    private bool TakeCheck(Hash32 from)
+    {
+        var rate = _options.PeerSignatureChecksPerSecond;
+        if (rate <= 0)
+        {
+            return true;
+        }
+
+        lock (_budgets)
+        {
+            if (!_budgets.TryGetValue(from, out var budget))
+            {
+                if (_budgets.Count >= _options.MaxTrackedPeers)
+                {
+                    _budgets.Clear();
+                }
+
+                budget = new CheckBudget { Tokens = rate, At = _time.GetTimestamp() };
+                _budgets[from] = budget;
+            }
+
+            var now = _time.GetTimestamp();
+            budget.Tokens = Math.Min(rate, budget.Tokens + (rate * (now - budget.At) / (double)_time.TimestampFrequency));
+            budget.At = now;
+            if (budget.Tokens < 1)
+            {
+                return false;
+            }
+
+            budget.Tokens--;
+            return true;
         }
     }
 
     /// <summary>A certificate for the height being decided: each member's precommit signature (the machine checks the quorum).</summary>
-    private bool CertificateSignaturesHold(CommitCertificate certificate, WeightedValidatorSet validators, ulong height)
+    private Screened ScreenCertificate(Hash32 from, CommitCertificate certificate, WeightedValidatorSet validators, ulong height)
     {
         if (certificate.Height != height || certificate.BlockHash.Length != Hash32.Size || certificate.Signatures.Count > validators.Count)
         {
-            return true;
+            return Screened.Pass;
         }
 
         Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
@@ -151,13 +208,26 @@ public sealed partial class ConsensusDriver
         {
             if (signature.Signature.Length == SignatureSize
                 && validators.TryGetIndex(signature.Validator.Span, out _)
-                && !_verified.Verify(signature.Validator.Span, buffer[..n], signature.Signature.Span))
+                && Check(from, signature.Validator.Span, buffer[..n], signature.Signature.Span) is var screened and not Screened.Pass)
             {
-                return false;
+                return screened;
             }
         }
 
-        return true;
+        return Screened.Pass;
+    }
+
+    private enum Screened
+    {
+        Pass,
+        BadSignature,
+        OverBudget,
+    }
+
+    private sealed class CheckBudget
+    {
+        public double Tokens;
+        public long At;
     }
 
     private bool RecentlyReported(Hash32 peer)

@@ -38,6 +38,12 @@ public sealed record ConsensusDriverOptions(ConsensusOptions Protocol)
     /// <summary>Signatures remembered as verified, so the machine never checks one a second time.</summary>
     public int VerifiedSignatureCapacity { get; init; } = 16_384;
 
+    /// <summary>
+    /// New signature checks one peer may cost this node per second (and at once); beyond it its
+    /// messages are dropped unchecked. An honest validator needs a few per round; 0 means unbounded.
+    /// </summary>
+    public int PeerSignatureChecksPerSecond { get; init; } = 2000;
+
     /// <summary>After reporting a peer, its further messages are dropped unchecked for this long (its session is being closed).</summary>
     public TimeSpan ReportedPeerQuiet { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -38,6 +38,21 @@ public sealed class VerifiedSignatures : ISignatureVerifier
     /// <summary>Ed25519 checks performed.</summary>
     public long Checks => Interlocked.Read(ref _checks);
 
+    /// <summary>True when this exact signature was verified already (no check is made).</summary>
+    public bool Contains(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != Ed25519.PublicKeySize || signature.Length != Ed25519.SignatureSize || message.Length > MaxMessageBytes)
+        {
+            return false;
+        }
+
+        var key = KeyOf(publicKey, message, signature);
+        lock (_gate)
+        {
+            return _entries.Contains(key);
+        }
+    }
+
     /// <summary>Verifies (or finds verified) the signature; a valid one is remembered.</summary>
     public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
