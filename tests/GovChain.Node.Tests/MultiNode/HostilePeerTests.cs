@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using GovChain.Core.Hashing;
+using GovChain.Core.Blocks;
 using GovChain.Node.Mempool;
+using GovChain.Node.Metrics;
 using GovChain.Node.Network;
 using GovChain.Node.Network.Grpc;
 using GovChain.Node.Network.InMemory;
@@ -88,6 +90,39 @@ public sealed class HostilePeerTests
         finally
         {
             await forger.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ValidlySignedFlood_BeyondThePeersCheckBudget_IsDroppedUnchecked_AndHonestNodesKeepCommitting()
+    {
+        await using var cluster = new TestCluster(4, inMemory: true);
+        await cluster.StartAsync(Honest);
+        await cluster.WaitForHeightAsync(2, Honest);
+        using var exporter = new PrometheusExporter(cluster.Nodes[0]!.Metrics.Meter);
+        var flooder = cluster.Hub.Join(TestCluster.DepartmentId(Hostile), cluster.ValidatorKey(Hostile));
+        await flooder.StartAsync(new FakePeerHandler(), CancellationToken.None);
+        try
+        {
+            // Distinct votes the flooder really signed, for heights ahead: nothing to ban, each a new check.
+            var key = cluster.ValidatorKeys[Hostile];
+            var ahead = cluster.MaxHeight + 2;
+            var votes = Enumerable.Range(0, 6000)
+                .Select(i => new ConsensusMessage { Vote = Votes.Sign(TestCluster.ChainId, VoteType.Prevote, ahead + (ulong)(i / 50), (uint)(i % 50), null, key) })
+                .ToList();
+            var before = cluster.MinHeight;
+            foreach (var vote in votes)
+            {
+                flooder.Broadcast(vote);
+            }
+
+            await cluster.WaitForHeightAsync(before + 5, Honest);
+            Assert.Contains("govchain_messages_rejected_total{reason=\"peer_check_budget\"}", exporter.Render(), StringComparison.Ordinal);
+            Assert.DoesNotContain(((InMemoryPeerNetwork)cluster.Nodes[0]!.Network).Misbehaviour, r => r.Validator == cluster.ValidatorKey(Hostile));
+        }
+        finally
+        {
+            await flooder.DisposeAsync();
         }
     }
 
