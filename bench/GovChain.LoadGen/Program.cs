@@ -11,6 +11,13 @@ if (args.Length > 0 && args[0] == "--abuse")
     return await GovChain.LoadGen.Abuse.AbuseRun.MainAsync(args[1..], abuseBound.Token);
 }
 
+if (args.Length > 0 && args[0] == "flood")
+{
+    // The flood figure (issue #11): honest commit rate without and with a flooding peer.
+    using var floodCts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+    return await FloodBench.RunAsync(args[1..], floodCts.Token);
+}
+
 LoadGenOptions options;
 try
 {

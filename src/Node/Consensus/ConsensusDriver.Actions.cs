@@ -166,7 +166,9 @@ public sealed partial class ConsensusDriver
             return;
         }
 
-        _followUps.Enqueue(new CommitApplied(height, _executor.Validators.For(height + 1)));
+        var next = _executor.Validators.For(height + 1);
+        SetInputValidators(next);
+        _followUps.Enqueue(new CommitApplied(height, next));
     }
 
     private void KeepEvidence(Evidence evidence)

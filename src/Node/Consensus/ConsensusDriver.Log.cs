@@ -40,4 +40,10 @@ public sealed partial class ConsensusDriver
 
     [LoggerMessage(EventId = 7112, Level = LogLevel.Critical, Message = "Consensus loop stopped on an error; restart the node")]
     private static partial void LogFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7113, Level = LogLevel.Warning, Message = "Peer {Validator} reported: {Reason}")]
+    private static partial void LogPeerReported(ILogger logger, string validator, string reason);
+
+    [LoggerMessage(EventId = 7114, Level = LogLevel.Warning, Message = "Ignoring the height claims of peer {Validator} for {SuspensionMs} ms: it claimed height {Height} and served nothing in {Attempts} block-sync passes")]
+    private static partial void LogClaimSuspended(ILogger logger, string validator, ulong height, int attempts, long suspensionMs);
 }

@@ -1,4 +1,6 @@
 using GovChain.Consensus;
+using GovChain.Core.Hashing;
+using GovChain.Node.Network;
 using GovChain.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -8,29 +10,62 @@ namespace GovChain.Node.Consensus;
 /// Block sync: a background task fetches missing blocks from peers in bounded batches; the
 /// consensus loop checks and applies each batch (certificate against the validator set of
 /// its height, parent link, re-execution) and then tells the machine with CommitApplied.
+/// A block that does not verify gets the peer that served it reported (the network bans it)
+/// and is fetched again from another. Passes that bring nothing wait longer and longer before
+/// the next (so do their log lines), and strike the claims that asked for them.
 /// </summary>
 public sealed partial class ConsensusDriver
 {
+    private readonly PeerHeightClaims _claims;
+    private long _syncNotBefore;
+    private int _fruitlessSyncs;
+    private bool _syncWanted;
+
+    /// <summary>A peer reported its committed height; far enough ahead (and still believed), block sync starts.</summary>
+    public void OnPeerHeight(Hash32 validator, ulong height)
+    {
+        if (_claims.Report(validator, height) && height > Height + 1)
+        {
+            StartSync();
+        }
+    }
+
+    private ulong MaxPeerHeight() => _claims.Highest();
+
     private void StartSync()
     {
-        if (Interlocked.CompareExchange(ref _syncing, 1, 0) != 0 || _stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested)
         {
             return;
         }
 
+        if (_time.GetTimestamp() < Interlocked.Read(ref _syncNotBefore))
+        {
+            // Too soon after a pass that brought nothing: the poll starts it when the wait is over.
+            Volatile.Write(ref _syncWanted, true);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _syncWanted, false);
         _ = Task.Run(() => SyncAsync(_stop.Token), CancellationToken.None);
     }
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var started = Height;
+        var rejected = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 var from = Height + 1;
                 var to = from + (ulong)_options.SyncBatchBlocks - 1;
-                var blocks = new List<CertifiedBlock>(_options.SyncBatchBlocks);
+                var blocks = new List<FetchedBlock>(_options.SyncBatchBlocks);
                 await foreach (var block in _network.FetchBlocksAsync(from, to, cancellationToken).ConfigureAwait(false))
                 {
                     blocks.Add(block);
@@ -45,9 +80,21 @@ public sealed partial class ConsensusDriver
                     break;
                 }
 
-                var applied = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-                await _queue.Writer.WriteAsync(new SyncBatchFetched(blocks, applied), cancellationToken).ConfigureAwait(false);
-                if (await applied.Task.WaitAsync(cancellationToken).ConfigureAwait(false) == 0)
+                var outcome = new TaskCompletionSource<SyncBatchResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await _queue.Writer.WriteAsync(new SyncBatchFetched(blocks, outcome), cancellationToken).ConfigureAwait(false);
+                var result = await outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (result.Rejected)
+                {
+                    // Its server is reported and banned: the next fetch goes to another peer, a bounded number of times.
+                    if (++rejected > _network.Peers.Count)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (result.Applied == 0)
                 {
                     break;
                 }
@@ -68,16 +115,45 @@ public sealed partial class ConsensusDriver
             LogSynced(_logger, started, Height);
         }
 
-        Post(new SyncEnded());
+        Post(new SyncEnded(Height > started));
     }
 
-    /// <summary>On the loop: applies fetched blocks in height order until one fails; returns how many were applied.</summary>
-    private int ApplySyncBatch(IReadOnlyList<CertifiedBlock> blocks)
+    /// <summary>On the loop: a pass ended; one that brought nothing makes the next wait (doubling) and strikes the claims behind it.</summary>
+    private void OnSyncEnded(bool progressed)
+    {
+        Volatile.Write(ref _syncing, 0);
+        if (progressed)
+        {
+            _fruitlessSyncs = 0;
+            Interlocked.Exchange(ref _syncNotBefore, 0);
+        }
+        else
+        {
+            _fruitlessSyncs = Math.Min(_fruitlessSyncs + 1, 30);
+            var delay = TimeSpan.FromTicks(Math.Min(_options.MaxSyncRetryDelay.Ticks, _options.SyncPollInterval.Ticks << Math.Min(_fruitlessSyncs - 1, 20)));
+            Interlocked.Exchange(ref _syncNotBefore, _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency));
+            foreach (var (peer, claimed) in _claims.Fruitless(Height))
+            {
+                LogClaimSuspended(_logger, peer.ToShortString(), claimed, _claims.MaxStrikes, (long)_options.ClaimSuspension.TotalMilliseconds);
+            }
+        }
+
+        if (MaxPeerHeight() > Height + 1)
+        {
+            // Peers moved on while the last batch was applied: keep going (after the wait, if any).
+            StartSync();
+        }
+    }
+
+    /// <summary>On the loop: applies fetched blocks in height order until one fails; a failing block's server is reported.</summary>
+    private SyncBatchResult ApplySyncBatch(IReadOnlyList<FetchedBlock> blocks)
     {
         var applied = 0;
+        var rejected = false;
         CommitCertificate? last = null;
-        foreach (var certified in blocks.OrderBy(b => b.Block?.Header?.Height ?? 0))
+        foreach (var fetched in blocks.OrderBy(b => b.Block.Block?.Header?.Height ?? 0))
         {
+            var certified = fetched.Block;
             var height = certified.Block?.Header?.Height ?? 0;
             if (height <= Height)
             {
@@ -94,9 +170,12 @@ public sealed partial class ConsensusDriver
             {
                 LogSyncRejected(_logger, height, problem);
                 _metrics.MessagesRejected.Add(1, new KeyValuePair<string, object?>("reason", "invalid_synced_block"));
+                Report(fetched.Source, $"block sync: served block {height} that does not verify: {problem}");
+                rejected = true;
                 break;
             }
 
+            _claims.Served(fetched.Source);
             Interlocked.Exchange(ref _committedHeight, (long)height);
             ForgetCommittedEvidence(certified.Block!);
             last = certified.Certificate;
@@ -107,9 +186,11 @@ public sealed partial class ConsensusDriver
         {
             var height = Height;
             _db.ConsensusWal.TruncateBelow(height + 1);
-            Feed(new CommitApplied(height, _executor.Validators.For(height + 1), last));
+            var next = _executor.Validators.For(height + 1);
+            SetInputValidators(next);
+            Feed(new CommitApplied(height, next, last));
         }
 
-        return applied;
+        return new SyncBatchResult(applied, rejected && applied == 0);
     }
 }

@@ -34,7 +34,6 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private readonly Channel<ConsensusEvent> _queue;
     private readonly Queue<ConsensusEvent> _followUps = new();
     private readonly Dictionary<TimeoutKind, ITimer> _timers = [];
-    private readonly ConcurrentDictionary<Hash32, ulong> _peerHeights = new();
     private readonly EvidencePool _evidence;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationToken _stopToken;
@@ -90,6 +89,9 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _evidence = new EvidencePool(options.MaxPendingEvidence);
+        _inbox = new PeerInbox(options.PeerQueueCapacity, options.MaxTrackedPeers);
+        _verified = new VerifiedSignatures(options.VerifiedSignatureCapacity);
+        _claims = new PeerHeightClaims(options.MaxTrackedPeers, options.MaxFruitlessSyncAttempts, options.ClaimSuspension, time);
         _committedHeight = (long)database.Blocks.LastHeight;
         _stopToken = _stop.Token;
     }
@@ -114,29 +116,6 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
 
     /// <summary>Evidence waiting for a block (a snapshot).</summary>
     public IReadOnlyList<Evidence> PendingEvidence => _evidence.Pending;
-
-    /// <summary>Queues a peer's consensus message; returns false (dropped) when the queue is full.</summary>
-    public bool TryEnqueue(ConsensusMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (_queue.Writer.TryWrite(new MessageReceived(message)))
-        {
-            return true;
-        }
-
-        _metrics.MessagesRejected.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
-        return false;
-    }
-
-    /// <summary>A peer reported its committed height; far enough ahead, block sync starts.</summary>
-    public void OnPeerHeight(Hash32 validator, ulong height)
-    {
-        _peerHeights.AddOrUpdate(validator, height, (_, old) => Math.Max(old, height));
-        if (height > Height + 1)
-        {
-            StartSync();
-        }
-    }
 
     /// <summary>
     /// Starts the loop. A node with a fresh database first listens for its peers' heights: if
@@ -220,25 +199,6 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         }
     }
 
-    private ulong MaxPeerHeight()
-    {
-        ulong max = 0;
-        foreach (var peer in _network.Peers)
-        {
-            if (peer.Connected)
-            {
-                max = Math.Max(max, peer.Height);
-            }
-        }
-
-        foreach (var height in _peerHeights.Values)
-        {
-            max = Math.Max(max, height);
-        }
-
-        return max;
-    }
-
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -272,7 +232,9 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         var lastCommit = height > 1 ? _db.Blocks.GetCertificate(height - 1) : null;
         // The machine drops proposals over the chain's block bound before checking their signature.
         var protocol = _options.Protocol with { MaxBlockBytes = _executor.MaxBlockBytes };
-        _machine = new ConsensusMachine(protocol, height, _executor.Validators.For(height), signer, Ed25519SignatureVerifier.Instance, lastCommit);
+        var validators = _executor.Validators.For(height);
+        SetInputValidators(validators);
+        _machine = new ConsensusMachine(protocol, height, validators, signer, _verified, lastCommit);
         if (signer is not null)
         {
             var used = _machine.Restore(ReadWal());
@@ -291,17 +253,14 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     {
         switch (e)
         {
+            case InboxReady:
+                TakeInbox();
+                break;
             case SyncBatchFetched batch:
                 batch.Applied.TrySetResult(ApplySyncBatch(batch.Blocks));
                 break;
-            case SyncEnded:
-                Volatile.Write(ref _syncing, 0);
-                if (MaxPeerHeight() > Height + 1)
-                {
-                    // Peers moved on while the last batch was applied: keep going.
-                    StartSync();
-                }
-
+            case SyncEnded ended:
+                OnSyncEnded(ended.Progressed);
                 break;
             case ProposeNow p:
                 Propose(p.Height, p.Round);
@@ -365,7 +324,7 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private void Poll()
     {
         var height = Height;
-        if (height == _heightAtLastPoll && MaxPeerHeight() > height)
+        if (Volatile.Read(ref _syncWanted) || (height == _heightAtLastPoll && MaxPeerHeight() > height))
         {
             StartSync();
         }

@@ -11,8 +11,10 @@ public interface IPeerHandler
     ulong Height { get; }
 
     /// <summary>
-    /// A consensus message from an authenticated peer. It is queued for the consensus loop;
-    /// this call returns at once. Signatures inside are checked by consensus, not here.
+    /// A consensus message from an authenticated peer. Its signatures are checked on the
+    /// caller's thread (so each peer pays for its own), then it is queued for the consensus loop
+    /// in that peer's own bounded queue; a message whose signature does not verify gets the
+    /// peer reported through <see cref="IPeerNetwork.ReportMisbehaviour"/>.
     /// </summary>
     void OnConsensusMessage(Hash32 fromValidator, ConsensusMessage message);
 

@@ -25,10 +25,11 @@ public interface IPeerNetwork : IAsyncDisposable
 
     /// <summary>
     /// Fetches committed blocks <paramref name="fromHeight"/>..<paramref name="toHeight"/> (with
-    /// certificates and receipts) from some peer that has them. The caller verifies everything;
-    /// a peer that serves a bad block is the caller's to report through <see cref="ReportMisbehaviour"/>.
+    /// certificates and receipts) from some peer that has them, each naming the peer that served
+    /// it. The caller verifies everything; a peer that serves a bad block is the caller's to report
+    /// through <see cref="ReportMisbehaviour"/>, after which the next fetch avoids it.
     /// </summary>
-    IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken);
+    IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken);
 
     /// <summary>Marks a peer as having sent something invalid (its connection may be dropped for a while).</summary>
     void ReportMisbehaviour(Hash32 validator, string reason);

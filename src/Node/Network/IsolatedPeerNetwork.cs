@@ -27,7 +27,7 @@ public sealed class IsolatedPeerNetwork : IPeerNetwork
     {
     }
 
-    public async IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         yield break;

@@ -41,7 +41,7 @@ public sealed class NodePeerHandler : IPeerHandler
     public void OnConsensusMessage(Hash32 fromValidator, ConsensusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _driver.TryEnqueue(message);
+        _driver.TryEnqueue(fromValidator, message);
     }
 
     public AdmissionResult[] OnTransactions(Hash32 fromValidator, IReadOnlyList<SignedTransaction> transactions)

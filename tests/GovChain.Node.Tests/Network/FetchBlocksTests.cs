@@ -1,4 +1,4 @@
-using GovChain.Node.Network.Grpc;
+using GovChain.Node.Network;
 using GovChain.Protocol;
 
 namespace GovChain.Node.Tests.Network;
@@ -9,9 +9,9 @@ public sealed class FetchBlocksTests
     {
         using var cts = new CancellationTokenSource(TestWait.Bound);
         var blocks = new List<CertifiedBlock>();
-        await foreach (var block in member.Network!.FetchBlocksAsync(from, to, cts.Token))
+        await foreach (var fetched in member.Network!.FetchBlocksAsync(from, to, cts.Token))
         {
-            blocks.Add(block);
+            blocks.Add(fetched.Block);
         }
 
         return blocks;
@@ -42,7 +42,7 @@ public sealed class FetchBlocksTests
     }
 
     [Fact]
-    public async Task FetchBlocksWithSourceAsync_NamesThePeerThatServedEachBlock()
+    public async Task FetchBlocksAsync_NamesThePeerThatServedEachBlock()
     {
         await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) =>
         {
@@ -54,7 +54,7 @@ public sealed class FetchBlocksTests
 
         using var cts = new CancellationTokenSource(TestWait.Bound);
         var fetched = new List<FetchedBlock>();
-        await foreach (var item in cluster[0].Network!.FetchBlocksWithSourceAsync(1, 20, cts.Token))
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 20, cts.Token))
         {
             fetched.Add(item);
         }
@@ -138,5 +138,29 @@ public sealed class FetchBlocksTests
         AssertHeights(second, 1, 12);
         Assert.True(cluster[0].Logs.Has(5307, "sent height 2 where 1 was due"));
         Assert.True(cluster[0].Logs.Has(5305, "dept-2"));
+    }
+
+    [Fact]
+    public async Task FetchBlocksAsync_AfterTheServerIsReported_AsksAnotherForTheSameBlocks()
+    {
+        await using var cluster = await PeerCluster.StartAsync(3, tls: false, setup: (i, h) => h.AddBlocks(1, 10));
+        using var cts = new CancellationTokenSource(TestWait.Bound);
+        var first = new List<FetchedBlock>();
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 10, cts.Token))
+        {
+            first.Add(item);
+        }
+
+        // The caller found block 1 bad: its server is reported, and the blocks are fetched again.
+        var bad = first[0].Source;
+        cluster[0].Network!.ReportMisbehaviour(bad, "block sync: served block 1 that does not verify");
+        var again = new List<FetchedBlock>();
+        await foreach (var item in cluster[0].Network!.FetchBlocksAsync(1, 10, cts.Token))
+        {
+            again.Add(item);
+        }
+
+        AssertHeights(again.Select(f => f.Block), 1, 10);
+        Assert.DoesNotContain(again, f => f.Source == bad);
     }
 }

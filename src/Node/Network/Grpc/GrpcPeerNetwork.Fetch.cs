@@ -9,26 +9,14 @@ namespace GovChain.Node.Network.Grpc;
 public sealed partial class GrpcPeerNetwork
 {
     /// <remarks>
-    /// Blocks arrive in ascending height with no gap. The sequence may end before
-    /// <paramref name="toHeight"/> when no connected peer can serve the next height (all tried
-    /// since the last progress); the caller asks again later from where it stopped. A peer
-    /// that sends a block of another height than the one due is reported as misbehaving (the
-    /// only fault seen here; the caller verifies certificates and contents).
+    /// Blocks arrive in ascending height with no gap, each naming the peer that served it, so a
+    /// caller whose verification fails can pass that peer to <see cref="ReportMisbehaviour"/>
+    /// (which disconnects and bans it, so the next fetch asks another). The sequence may end
+    /// before <paramref name="toHeight"/> when no connected peer can serve the next height (all
+    /// tried since the last progress); the caller asks again later from where it stopped. A peer
+    /// that sends a block of another height than the one due is reported here.
     /// </remarks>
-    public async IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(
-        ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var fetched in FetchBlocksWithSourceAsync(fromHeight, toHeight, cancellationToken).ConfigureAwait(false))
-        {
-            yield return fetched.Block;
-        }
-    }
-
-    /// <summary>
-    /// As <see cref="FetchBlocksAsync"/>, naming the peer that served each block, so a caller
-    /// whose verification fails can pass that peer to <see cref="ReportMisbehaviour"/>.
-    /// </summary>
-    public async IAsyncEnumerable<FetchedBlock> FetchBlocksWithSourceAsync(
+    public async IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(
         ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (fromHeight == 0 || toHeight < fromHeight)
@@ -156,6 +144,3 @@ public sealed partial class GrpcPeerNetwork
         return fallback;
     }
 }
-
-/// <summary>A block fetched during sync and the validator key of the peer that served it.</summary>
-public readonly record struct FetchedBlock(Hash32 Source, CertifiedBlock Block);

@@ -45,6 +45,7 @@ public sealed class InMemoryPeerHub
 
     internal bool Linked(InMemoryPeerNetwork a, InMemoryPeerNetwork b) =>
         a != b && a.IsRunning && b.IsRunning && !_disconnected.ContainsKey(a.ValidatorKey) && !_disconnected.ContainsKey(b.ValidatorKey)
+        && !a.Bans(b.ValidatorKey) && !b.Bans(a.ValidatorKey)
         && _members.TryGetValue(a.ValidatorKey, out var ma) && ma == a && _members.TryGetValue(b.ValidatorKey, out var mb) && mb == b;
 
     internal bool ShouldDrop(Hash32 from, Hash32 to, ConsensusMessage message) => DropFilter?.Invoke(from, to, message) == true;

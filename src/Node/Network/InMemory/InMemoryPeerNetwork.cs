@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -9,13 +10,16 @@ namespace GovChain.Node.Network.InMemory;
 /// <summary>
 /// One node's <see cref="IPeerNetwork"/> on an <see cref="InMemoryPeerHub"/>. Each node has a
 /// bounded inbound queue drained by its own task, so a slow node never blocks a sender; a
-/// full queue drops the oldest message, as the real network does.
+/// full queue drops the oldest message, as the real network does. A peer reported for
+/// misbehaviour is cut off from this node for <see cref="MisbehaviourBan"/>, as the real network does.
 /// </summary>
 public sealed class InMemoryPeerNetwork : IPeerNetwork
 {
     private readonly InMemoryPeerHub _hub;
     private readonly Channel<Inbound> _inbound;
     private readonly List<(Hash32 Validator, string Reason)> _misbehaviour = [];
+    private readonly ConcurrentDictionary<Hash32, long> _bannedUntilMs = new();
+    private long _fetchRequests;
     private readonly CancellationTokenSource _stop = new();
     private IPeerHandler? _handler;
     private Task? _pump;
@@ -34,6 +38,12 @@ public sealed class InMemoryPeerNetwork : IPeerNetwork
     }
 
     public string DepartmentId { get; }
+
+    /// <summary>How long a peer reported for misbehaviour stays cut off from this node.</summary>
+    public TimeSpan MisbehaviourBan { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Block-sync fetches asked of this network so far.</summary>
+    public long FetchRequests => Interlocked.Read(ref _fetchRequests);
 
     public Hash32 ValidatorKey { get; }
 
@@ -104,21 +114,37 @@ public sealed class InMemoryPeerNetwork : IPeerNetwork
         }
     }
 
-    public async IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>
+    /// Asks the linked peers that report the height, highest first, each continuing where the
+    /// last stopped (a peer that has nothing, or ends early, passes to the next), in ascending
+    /// height without gaps, as the gRPC network does.
+    /// </remarks>
+    public async IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var source = _hub.Members
+        Interlocked.Increment(ref _fetchRequests);
+        var next = fromHeight;
+        var sources = _hub.Members
             .Where(m => _hub.Linked(this, m) && m.Handler!.Height >= fromHeight)
             .OrderByDescending(m => m.Handler!.Height)
-            .FirstOrDefault();
-        if (source is null)
+            .ToList();
+        foreach (var source in sources)
         {
-            yield break;
-        }
+            if (next > toHeight || !_hub.Linked(this, source))
+            {
+                break;
+            }
 
-        foreach (var block in source.Handler!.ReadBlocks(fromHeight, toHeight))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return CertifiedBlock.Parser.ParseFrom(block.ToByteArray());
+            foreach (var block in source.Handler!.ReadBlocks(next, toHeight))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (block.Block?.Header?.Height != next || !_hub.Linked(this, source))
+                {
+                    break;
+                }
+
+                next++;
+                yield return new FetchedBlock(source.ValidatorKey, CertifiedBlock.Parser.ParseFrom(block.ToByteArray()));
+            }
         }
 
         await Task.Yield();
@@ -133,7 +159,16 @@ public sealed class InMemoryPeerNetwork : IPeerNetwork
                 _misbehaviour.Add((validator, reason));
             }
         }
+
+        if (MisbehaviourBan > TimeSpan.Zero)
+        {
+            _bannedUntilMs[validator] = Environment.TickCount64 + (long)MisbehaviourBan.TotalMilliseconds;
+        }
     }
+
+    /// <summary>True while this node keeps <paramref name="validator"/> cut off for misbehaviour.</summary>
+    internal bool Bans(Hash32 validator) =>
+        !_bannedUntilMs.IsEmpty && _bannedUntilMs.TryGetValue(validator, out var until) && Environment.TickCount64 < until;
 
     public async ValueTask DisposeAsync()
     {
