@@ -18,6 +18,12 @@ public sealed partial class ConsensusDriver
             return;
         }
 
+        if (_stepped)
+        {
+            _syncRequested = true;
+            return;
+        }
+
         _ = Task.Run(() => SyncAsync(_stop.Token), CancellationToken.None);
     }
 
