@@ -148,7 +148,9 @@ internal sealed class ByzantineActor
             }
         }
 
-        if (Has(ByzantineBehaviour.FlipBytes, 0.15))
+        // A flipped byte inside a proposal is a body that no longer matches its header: that is BodyMismatch's to do.
+        var isProposal = message.KindCase == ConsensusMessage.KindOneofCase.Proposal;
+        if ((!isProposal || Has(ByzantineBehaviour.BodyMismatch)) && Has(ByzantineBehaviour.FlipBytes, 0.15))
         {
             original = Flip(original);
         }
@@ -191,7 +193,8 @@ internal sealed class ByzantineActor
             }
 
             var block = original.Clone();
-            switch (_random.Next(5))
+            // A valid header and certificate over a forged transaction signature is ForgeTxSignatures' to do.
+            switch (_random.Next(Has(ByzantineBehaviour.ForgeTxSignatures) ? 5 : 4))
             {
                 case 0:
                     block.Block.Header.TimeUnixMs += 1;
@@ -250,7 +253,11 @@ internal sealed class ByzantineActor
 
         if (_observed.Count > 0 && Has(ByzantineBehaviour.FlipBytes, 0.5))
         {
-            Send(to, Flip(_observed.ElementAt(_random.Next(_observed.Count)).ToByteArray()));
+            var relayed = _observed.ElementAt(_random.Next(_observed.Count));
+            if (relayed.KindCase != ConsensusMessage.KindOneofCase.Proposal || Has(ByzantineBehaviour.BodyMismatch))
+            {
+                Send(to, Flip(relayed.ToByteArray()));
+            }
         }
 
         if (_observed.Count > 0 && Has(ByzantineBehaviour.MutateAndResign, 0.5))
