@@ -52,6 +52,13 @@ public sealed partial class ConsensusDriver
         }
 
         Volatile.Write(ref _syncWanted, false);
+
+        if (_stepped)
+        {
+            _syncRequested = true;
+            return;
+        }
+
         _ = Task.Run(() => SyncAsync(_stop.Token), CancellationToken.None);
     }
 
