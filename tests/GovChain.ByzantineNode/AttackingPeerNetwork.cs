@@ -74,7 +74,7 @@ internal sealed class AttackingPeerNetwork : IPeerNetwork
 
     public void Gossip(IReadOnlyList<SignedTransaction> transactions) => _inner.Gossip(transactions);
 
-    public IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken) =>
         _inner.FetchBlocksAsync(fromHeight, toHeight, cancellationToken);
 
     public void ReportMisbehaviour(Hash32 validator, string reason) => _inner.ReportMisbehaviour(validator, reason);

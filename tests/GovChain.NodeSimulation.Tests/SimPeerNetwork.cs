@@ -33,8 +33,8 @@ internal sealed class SimPeerNetwork(SimWire wire, int index) : IPeerNetwork
 
     public void Gossip(IReadOnlyList<SignedTransaction> transactions) => wire.Gossip(index, transactions);
 
-    public IAsyncEnumerable<CertifiedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken) =>
-        new Completed<CertifiedBlock>(wire.Fetch(index, fromHeight, toHeight));
+    public IAsyncEnumerable<FetchedBlock> FetchBlocksAsync(ulong fromHeight, ulong toHeight, CancellationToken cancellationToken) =>
+        new Completed<FetchedBlock>(wire.Fetch(index, fromHeight, toHeight));
 
     public void ReportMisbehaviour(Hash32 validator, string reason)
     {

@@ -131,7 +131,7 @@ internal sealed class SimWire
     /// Block sync for <paramref name="index"/>: peers reporting the height first, in a rotation
     /// the seed picks; the first that serves a contiguous run from <paramref name="from"/> answers.
     /// </summary>
-    public IReadOnlyList<CertifiedBlock> Fetch(int index, ulong from, ulong to)
+    public IReadOnlyList<FetchedBlock> Fetch(int index, ulong from, ulong to)
     {
         var start = _random.Next(_nodes.Count);
         var order = Enumerable.Range(0, _nodes.Count)
@@ -153,7 +153,7 @@ internal sealed class SimWire
                 served = actor.RewriteServedBlocks(served);
             }
 
-            var blocks = new List<CertifiedBlock>(served.Count);
+            var blocks = new List<FetchedBlock>(served.Count);
             var next = from;
             foreach (var block in served)
             {
@@ -165,7 +165,7 @@ internal sealed class SimWire
                     break;
                 }
 
-                blocks.Add(copy);
+                blocks.Add(new FetchedBlock(_nodes[source].ValidatorKey, copy));
                 next++;
             }
 

@@ -1,3 +1,4 @@
+using GovChain.Node.Network;
 using GovChain.Protocol;
 
 namespace GovChain.Node.Consensus;
@@ -14,6 +15,8 @@ public sealed partial class ConsensusDriver
 {
     private bool _stepped;
     private bool _syncRequested;
+    private int _steppedRejections;
+    private bool _steppedSyncProgress;
 
     /// <summary>Events waiting in the queue (bounded by <see cref="ConsensusDriverOptions.QueueCapacity"/>).</summary>
     public int QueuedEvents => _queue.Reader.Count;
@@ -71,7 +74,7 @@ public sealed partial class ConsensusDriver
         }
 
         _syncRequested = false;
-        List<CertifiedBlock> blocks;
+        List<FetchedBlock> blocks;
         try
         {
             blocks = FetchNow(Height + 1, Height + (ulong)_options.SyncBatchBlocks);
@@ -85,28 +88,35 @@ public sealed partial class ConsensusDriver
         Guarded(() =>
         {
             var applied = 0;
+            var rejected = false;
             if (blocks.Count > 0)
             {
-                var answer = new TaskCompletionSource<int>();
+                var answer = new TaskCompletionSource<SyncBatchResult>();
                 Dispatch(new SyncBatchFetched(blocks, answer));
-                applied = answer.Task.Result;
+                applied = answer.Task.Result.Applied;
+                rejected = answer.Task.Result.Rejected;
             }
 
-            if (applied > 0)
+            // A rejected batch's server is reported: the next fetch goes to another peer, a bounded number of times.
+            if (applied > 0 || (rejected && ++_steppedRejections <= _network.Peers.Count))
             {
+                _steppedSyncProgress |= applied > 0;
                 _syncRequested = true;
             }
             else
             {
-                Dispatch(new SyncEnded());
+                var progressed = _steppedSyncProgress;
+                _steppedRejections = 0;
+                _steppedSyncProgress = false;
+                Dispatch(new SyncEnded(progressed));
             }
         });
         return true;
     }
 
-    private List<CertifiedBlock> FetchNow(ulong from, ulong to)
+    private List<FetchedBlock> FetchNow(ulong from, ulong to)
     {
-        var blocks = new List<CertifiedBlock>(_options.SyncBatchBlocks);
+        var blocks = new List<FetchedBlock>(_options.SyncBatchBlocks);
         var enumerator = _network.FetchBlocksAsync(from, to, _stopToken).GetAsyncEnumerator(_stopToken);
         try
         {
