@@ -9,18 +9,18 @@ public sealed class AttackScenarioTests
 {
     private const int Byzantine = 3;
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 1: seed 1, an honest node faults at height 3 with StorageException \"A WAL record may be at most 16777216 bytes; got 17332678\"")]
+    [Fact]
     public void OversizedEquivocatingProposals_TwoValidlySigned8MiBProposalsPerRound_NetworkStaysSafeAndLive() =>
         Run(nameof(OversizedEquivocatingProposals_TwoValidlySigned8MiBProposalsPerRound_NetworkStaysSafeAndLive), Attack(ByzantineBehaviour.Oversized | ByzantineBehaviour.Equivocate) with
         {
             OversizedBytes = (8 * 1024 * 1024) + (256 * 1024),
         });
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 2: seed 1, the target node faults at height 3 with StorageException \"Decided block 4 does not execute here: header says 0 transactions, body has 1\"")]
+    [Fact]
     public void SameHeaderDifferentBody_SentToOneNode_ThatNodeNeitherFaultsNorForks() =>
         Run(nameof(SameHeaderDifferentBody_SentToOneNode_ThatNodeNeitherFaultsNorForks), Attack(ByzantineBehaviour.BodyMismatch) with { ProposalTarget = 0 });
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 3: seed 1, honest node 0 stores block 8 whose transaction 0 carries the forged signature (does not verify against sender key and body)")]
+    [Fact]
     public void SignatureStripping_ProposerForgesSignaturesOfPooledTransactions_NoForgedSignatureIsStored() =>
         Run(nameof(SignatureStripping_ProposerForgesSignaturesOfPooledTransactions_NoForgedSignatureIsStored), Attack(ByzantineBehaviour.ForgeTxSignatures) with { Citizens = 12 });
 
@@ -40,7 +40,7 @@ public sealed class AttackScenarioTests
             Partitions = [new PartitionEvent(TimeSpan.Zero, [1, 0, 0, 0])],
         });
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 7: seed 2, honest node 2 commits block 12 whose Proposer field names a validator that signed no proposal of it")]
+    [Fact]
     public void ForeignProposer_BlockNamesAnotherValidator_IsNeverCommitted() =>
         Run(nameof(ForeignProposer_BlockNamesAnotherValidator_IsNeverCommitted), Attack(ByzantineBehaviour.ForeignProposer));
 

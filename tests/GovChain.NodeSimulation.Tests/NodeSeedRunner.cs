@@ -19,7 +19,7 @@ public static class NodeSeedRunner
     /// a block naming another validator as proposer is committed. Remove each once fixed.
     /// </summary>
     public const ByzantineBehaviour KnownBroken =
-        ByzantineBehaviour.Oversized | ByzantineBehaviour.BodyMismatch | ByzantineBehaviour.ForgeTxSignatures | ByzantineBehaviour.ForeignProposer;
+        ByzantineBehaviour.None;
 
     public static ByzantineBehaviour CiMix =>
         Environment.GetEnvironmentVariable(MixVariable) is { Length: > 0 } mix

@@ -14,15 +14,15 @@ namespace GovChain.Integration.Tests.Processes;
 [Collection(NodeProcessCollection.Name)]
 public sealed class ByzantineAttackTests(ITestOutputHelper output)
 {
-    [Fact(Skip = "fails before the fix of issue #11 attack 1: in 2 of 2 runs the honest nodes' consensus loops stopped at height 1 or 2 with 'A WAL record may be at most 16777216 bytes; got 17348482' (their own next proposal, carrying the duplicate-proposal evidence of the 8 and 8.5 MiB pair), so the chain halted at height 0 or 1")]
+    [Fact]
     public Task OversizedEquivocatingProposer_HonestNodesKeepCommittingAndAgree() =>
         ByzantineAttackRun.RunAsync("oversized-equivocation", output);
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 2: the victim (finance) marked the header's hash invalid on the swapped body, dropped the real body as a duplicate, and when the others decided the block its consensus loop stopped with 'Decided block 1 does not execute here: transactions do not match the header's tx root'; it stayed at height 0 while the others went on to 60")]
+    [Fact]
     public Task ProposerSwappingOneNodesBody_HonestNodesKeepCommittingAndAgree() =>
         ByzantineAttackRun.RunAsync("body-swap", output);
 
-    [Fact(Skip = "fails before the fix of issue #11 attack 3: all three honest nodes committed block 7 holding a client transaction whose signature does not verify: the block was validated with the pools' verified copies found by tx id, the forged bytes were stored")]
+    [Fact]
     public Task ProposerForgingClientSignatures_HonestNodesCommitOnlyVerifiableTransactions() =>
         ByzantineAttackRun.RunAsync("signature-strip", output);
 
