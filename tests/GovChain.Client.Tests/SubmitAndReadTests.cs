@@ -143,7 +143,7 @@ public sealed class SubmitAndReadTests
         var overflow = signer.SignNext(LandRegistry.RegisterParcel("P-9", node.Alice.PublicKey, Deed, 1));
         var full = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAsync(overflow));
         Assert.Equal(StatusCode.ResourceExhausted, full.StatusCode);
-        Assert.Contains("full", full.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("executable transactio", full.Status.Detail, StringComparison.Ordinal);
 
         node.CommitPending();
         Assert.Equal(overflow.Id(), await client.SubmitAsync(overflow));
