@@ -8,6 +8,7 @@ using Google.Protobuf;
 using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
+using GovChain.Node.Setup;
 using GovChain.Core.Hashing;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
@@ -155,7 +156,7 @@ internal static class FloodBench
             var root = Path.Combine(Path.GetTempPath(), "govchain-flood-bench", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(root);
             var keys = Enumerable.Range(0, 4).Select(_ => KeyPair.Generate()).ToArray();
-            var ports = FreePorts(4);
+            var ports = LoopbackPorts.TakeFree(4);
             var proto = new Protocol.Genesis { ChainId = ChainId, GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000 };
             for (var i = 0; i < 4; i++)
             {
@@ -277,20 +278,6 @@ internal static class FloodBench
             },
             Storage = new StorageSettings { InMemory = true, SyncWrites = false },
         };
-
-        private static int[] FreePorts(int count)
-        {
-            var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-            try
-            {
-                listeners.ForEach(l => l.Start());
-                return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
 
         public readonly record struct Window(ulong Blocks, double Seconds)
         {
