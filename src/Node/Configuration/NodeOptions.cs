@@ -110,6 +110,9 @@ public sealed class ConsensusTimeoutOptions
 
     /// <summary>How often the node checks whether peers are ahead while its height stands still.</summary>
     public int SyncPollMs { get; set; } = 1000;
+
+    /// <summary>New signature checks one peer may cost this node per second; beyond it the peer's messages are dropped unchecked.</summary>
+    public int PeerSignatureChecksPerSecond { get; set; } = 2000;
 }
 
 /// <summary>How the node database is run.</summary>

@@ -236,6 +236,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
             SyncPollInterval = TimeSpan.FromMilliseconds(c.SyncPollMs),
             FreshStartGrace = TimeSpan.FromMilliseconds(c.FreshStartGraceMs),
             EmptyBlockDelay = TimeSpan.FromMilliseconds(c.EmptyBlockDelayMs),
+            PeerSignatureChecksPerSecond = c.PeerSignatureChecksPerSecond,
         };
     }
 }
