@@ -1,6 +1,3 @@
-using GovChain.Node.Api;
-using GovChain.Rpc;
-
 namespace GovChain.Node.Configuration;
 
 /// <summary>
@@ -53,28 +50,4 @@ public sealed class ClientApiSettings
     public int DataRateGracePeriodMs { get; set; } = 5000;
 
     public int TlsHandshakeTimeoutMs { get; set; } = 10_000;
-
-    /// <summary>The listener's share of these settings.</summary>
-    public ClientLimits ToClientLimits() => new()
-    {
-        MaxConnectionsPerClient = MaxConnectionsPerClient,
-        MaxConcurrentCallsPerClient = MaxConcurrentCallsPerClient,
-        RequestsPerSecondPerClient = RequestsPerSecondPerClient,
-        RequestBurstPerClient = RequestBurstPerClient,
-        RequestHeadersTimeout = TimeSpan.FromMilliseconds(RequestHeadersTimeoutMs),
-        KeepAliveTimeout = TimeSpan.FromMilliseconds(KeepAliveTimeoutMs),
-        MinRequestBodyBytesPerSecond = MinRequestBodyBytesPerSecond,
-        MinResponseBytesPerSecond = MinResponseBytesPerSecond,
-        DataRateGracePeriod = TimeSpan.FromMilliseconds(DataRateGracePeriodMs),
-        TlsHandshakeTimeout = TimeSpan.FromMilliseconds(TlsHandshakeTimeoutMs),
-    };
-
-    /// <summary>The client API service's share of these settings.</summary>
-    public ClientApiOptions ToServiceOptions() => new()
-    {
-        MaxConcurrentStreams = MaxConcurrentStreams,
-        MaxStreamsPerClient = MaxStreamsPerClient,
-        MaxConcurrentWaiters = MaxConcurrentWaiters,
-        MaxWaitersPerClient = MaxWaitersPerClient,
-    };
 }

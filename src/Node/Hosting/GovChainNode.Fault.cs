@@ -72,7 +72,6 @@ public sealed partial class GovChainNode
             return;
         }
 
-        Health.SetAllNotServing();
         LogFaulted(_logger, DepartmentId, Database.Blocks.LastHeight, IsStorageFault(fault) ? "storage" : "consensus", Describe(fault), fault);
         _faulted.TrySetResult(fault);
     }

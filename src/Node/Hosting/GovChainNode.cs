@@ -8,8 +8,6 @@ using GovChain.Node.Mempool;
 using GovChain.Node.Metrics;
 using GovChain.Node.Network;
 using GovChain.Protocol;
-using GovChain.Rpc.Health;
-using GovChain.Rpc;
 using GovChain.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,18 +16,16 @@ namespace GovChain.Node.Hosting;
 
 /// <summary>
 /// A department's node, composed from its configuration: database, contract engine, mempool,
-/// block executor, commit feed, consensus driver, peer network and one gRPC server (health,
-/// GET /metrics and /healthz, plus the services added through <see cref="GovChainNodeSettings.Services"/>).
+/// block executor, commit feed, consensus driver, peer network, and the listeners the gRPC edge
+/// builds for it (<see cref="GovChainNodeSettings.Server"/>); the node itself knows no transport.
 /// </summary>
 public sealed partial class GovChainNode : IAsyncDisposable
 {
     private readonly GovChainNodeSettings _settings;
     private readonly ILogger _logger;
     private readonly bool _ownsKey;
-    private PrometheusExporter? _exporter;
     private readonly ForwardingPeerHandler _networkHandler = new();
-    private RpcServer? _server;
-    private RpcServer? _peerServer;
+    private INodeServer? _server;
     private int _state; // 0 created, 1 started, 2 stopped
     private int _disposed;
 
@@ -110,20 +106,18 @@ public sealed partial class GovChainNode : IAsyncDisposable
 
     public NodeMetrics Metrics { get; }
 
-    public HealthService Health { get; } = new();
-
     public ILoggerFactory LoggerFactory { get; }
 
     public TimeProvider Time { get; }
 
-    /// <summary>The server's address once started (null without a server).</summary>
+    /// <summary>The client endpoint's address once started (null without a server).</summary>
     public Uri? Address => _server?.Address;
 
-    /// <summary>The peer listener's address once started (null when peers share the main server).</summary>
-    public Uri? PeerAddress => _peerServer?.Address;
+    /// <summary>The peer listener's address once started (null when peers share the client endpoint).</summary>
+    public Uri? PeerAddress => _server?.PeerAddress;
 
     /// <summary>The plain HTTP/1.1 port for scrapers, when configured.</summary>
-    public int? MetricsHttp1Port => _server?.Http1Port;
+    public int? MetricsHttp1Port => _server?.MetricsHttp1Port;
 
     /// <summary>
     /// Builds a node: loads and checks genesis, key and certificates against the options,

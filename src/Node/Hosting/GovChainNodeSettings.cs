@@ -2,7 +2,6 @@ using GovChain.Core.Crypto;
 using GovChain.Node.Configuration;
 using GovChain.Node.Metrics;
 using GovChain.Node.Network;
-using GovChain.Rpc;
 using GovChain.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -29,17 +28,11 @@ public sealed class GovChainNodeSettings
     public required Func<PeerNetworkContext, IPeerNetwork> PeerNetworkFactory { get; init; }
 
     /// <summary>
-    /// Extra gRPC services hosted on the node's server (the client API, the peer service):
-    /// each is called once, after every component exists and before the server starts.
+    /// Builds the node's listeners (the gRPC edge: client API, peer service, health, metrics),
+    /// called once after every component exists; started before the peer network dials and
+    /// stopped after it. Null runs the node without any (in-process tests that need no sockets).
     /// </summary>
-    public IList<Func<GovChainNode, ServiceDefinition>> Services { get; } = [];
-
-    /// <summary>
-    /// gRPC services hosted on the peer listener (<see cref="NodeOptions.PeerListenAddress"/>),
-    /// whose TLS trusts only the genesis departments; on the main server when no peer listener is set.
-    /// A factory returns null when the node has no such service (a one-department chain).
-    /// </summary>
-    public IList<Func<GovChainNode, ServiceDefinition?>> PeerServices { get; } = [];
+    public Func<GovChainNode, INodeServer>? Server { get; set; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -55,7 +48,4 @@ public sealed class GovChainNodeSettings
     /// owns and disposes what it returns.
     /// </summary>
     public Func<StorageOptions, NodeDatabase>? OpenDatabase { get; set; }
-
-    /// <summary>Starts no RpcServer (in-process tests that need no sockets).</summary>
-    public bool WithoutServer { get; init; }
 }
