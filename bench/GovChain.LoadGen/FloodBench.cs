@@ -8,13 +8,14 @@ using Google.Protobuf;
 using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
-using GovChain.Node.Setup;
 using GovChain.Core.Hashing;
+using GovChain.Grpc.Hosting;
+using GovChain.Grpc.Peers;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Mempool;
 using GovChain.Node.Network;
-using GovChain.Node.Network.Grpc;
+using GovChain.Node.Setup;
 using GovChain.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Hosting;
 
 namespace GovChain.LoadGen;

@@ -1,9 +1,10 @@
 using GovChain.ByzantineNode;
 using GovChain.ByzantineNode.Attacks;
 using GovChain.Core.Hashing;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -60,11 +61,7 @@ using var host = NodeHostingExtensions.BuildNodeHost(
         var logger = context.LoggerFactory.CreateLogger("GovChain.ByzantineNode");
         return new AttackingPeerNetwork(honest, handler, attack, network => new AttackContext(network, key, genesis.ChainId, validators, () => handler.HonestHeight, logger));
     },
-    settings =>
-    {
-        StandardNode.AddServices(settings);
-        // StandardNode hosts the peer service only for a bare GrpcPeerNetwork; this one is wrapped.
-        settings.PeerServices.Add(_ => honest?.Service);
-    });
+    // StandardNode finds the peer service only on a bare GrpcPeerNetwork; this one is wrapped.
+    settings => StandardNode.AddServices(settings, _ => honest));
 await host.RunAsync();
 return 0;

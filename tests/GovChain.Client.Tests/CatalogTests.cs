@@ -1,8 +1,8 @@
 using FsCheck;
-using Google.Protobuf;
 using FsCheck.Fluent;
+using Google.Protobuf;
 using GovChain.Client.Registries;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
 
 namespace GovChain.Client.Tests;
 

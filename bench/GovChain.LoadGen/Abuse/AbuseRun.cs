@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using GovChain.Client;
 using GovChain.Core.Crypto;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Hosting;
 using GovChain.Node.Mempool;
 using GovChain.Node.Setup;

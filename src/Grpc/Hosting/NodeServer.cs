@@ -1,4 +1,3 @@
-using System.Net;
 using GovChain.Grpc.ClientApi;
 using GovChain.Grpc.Peers;
 using GovChain.Grpc.Server;
@@ -6,12 +5,9 @@ using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GovChain.Grpc.Hosting;
@@ -32,15 +28,14 @@ public sealed class NodeServer : INodeServer
     private const int DefaultMessageBytes = 4 * 1024 * 1024;
 
     private readonly GovChainNode _node;
-    private readonly PeerService? _peerService;
+    private readonly GrpcPeerNetwork? _peers;
     private readonly ClientApiService _clientApi;
-    private readonly ClientLimits _clientLimits;
     private readonly ClientCallLimiter _limiter;
     private readonly PrometheusExporter _exporter;
     private readonly ILogger _logger;
     private readonly bool _sharedPeerEndpoint;
-    private Endpoint? _client;
-    private Endpoint? _peer;
+    private readonly GrpcEndpoint _client;
+    private readonly GrpcEndpoint? _peer;
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <param name="peers">The gRPC peer network whose service this server hosts, or null on a one-department chain.</param>
@@ -50,20 +45,22 @@ public sealed class NodeServer : INodeServer
         ArgumentNullException.ThrowIfNull(clientApi);
         _node = node;
         _clientApi = clientApi;
-        _peerService = peers?.PeerService;
-        _clientLimits = node.Options.ClientApi.ToClientLimits();
-        _clientLimits.Validate();
-        _limiter = new ClientCallLimiter(_clientLimits);
+        _peers = peers;
+        var limits = node.Options.ClientApi.ToClientLimits();
+        limits.Validate();
+        _limiter = new ClientCallLimiter(limits);
         _exporter = new PrometheusExporter(node.Metrics.Meter);
         _logger = node.LoggerFactory.CreateLogger("GovChain.Grpc.Server");
         _sharedPeerEndpoint = node.Options.PeerListenAddress.Length == 0;
+        _client = BuildClientEndpoint(limits);
+        _peer = !_sharedPeerEndpoint && peers is not null ? BuildPeerEndpoint(peers) : null;
     }
 
-    public Uri? Address => _client?.Address;
+    public Uri? Address => _state == 0 ? null : _client.Address;
 
-    public Uri? PeerAddress => _sharedPeerEndpoint ? null : _peer?.Address;
+    public Uri? PeerAddress => _state == 0 ? null : _peer?.Address;
 
-    public int? MetricsHttp1Port => _client?.Http1Port;
+    public int? MetricsHttp1Port => _state == 0 ? null : _client.Http1Port;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -72,28 +69,12 @@ public sealed class NodeServer : INodeServer
             throw new InvalidOperationException("the node's server was already started");
         }
 
-        _client = BuildClientEndpoint();
-        if (!_sharedPeerEndpoint && _peerService is not null)
+        await _client.StartAsync(cancellationToken).ConfigureAwait(false);
+        ServerLog.ServerStarted(_logger, "client", _client.Address.ToString());
+        if (_peer is not null)
         {
-            _peer = BuildPeerEndpoint(_peerService);
-        }
-
-        try
-        {
-            await _client.StartAsync(cancellationToken).ConfigureAwait(false);
-            ServerLog.ServerStarted(_logger, "client", _client.Address.ToString());
-            if (_peer is not null)
-            {
-                await _peer.StartAsync(cancellationToken).ConfigureAwait(false);
-                ServerLog.ServerStarted(_logger, "peer", _peer.Address.ToString());
-            }
-        }
-        catch
-        {
-            // A port in use or a bad certificate: leave nothing half-started behind.
-            await DisposeEndpointsAsync().ConfigureAwait(false);
-            Volatile.Write(ref _state, 2);
-            throw;
+            await _peer.StartAsync(cancellationToken).ConfigureAwait(false);
+            ServerLog.ServerStarted(_logger, "peer", _peer.Address.ToString());
         }
     }
 
@@ -109,36 +90,25 @@ public sealed class NodeServer : INodeServer
             await _peer.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_client is not null)
-        {
-            await _client.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await _client.StopAsync(cancellationToken).ConfigureAwait(false);
         ServerLog.ServerStopped(_logger);
     }
 
     public async ValueTask DisposeAsync()
     {
+        Interlocked.CompareExchange(ref _state, 2, 0);
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await DisposeEndpointsAsync().ConfigureAwait(false);
-        _exporter.Dispose();
-        _limiter.Dispose();
-    }
-
-    private async Task DisposeEndpointsAsync()
-    {
         if (_peer is not null)
         {
             await _peer.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_client is not null)
-        {
-            await _client.DisposeAsync().ConfigureAwait(false);
-        }
+        await _client.DisposeAsync().ConfigureAwait(false);
+        _exporter.Dispose();
+        _limiter.Dispose();
     }
 
-    private Endpoint BuildClientEndpoint()
+    private GrpcEndpoint BuildClientEndpoint(ClientLimits limits)
     {
         var identity = _node.Identity;
         var security = identity.Certificate is null
@@ -152,20 +122,35 @@ public sealed class NodeServer : INodeServer
         // a shared peer service carries whole blocks in proposals both ways.
         var send = _sharedPeerEndpoint ? _node.PeerMessageLimit : Math.Max(DefaultMessageBytes, _node.MaxCertifiedBlockBytes);
         var receive = _sharedPeerEndpoint ? _node.PeerMessageLimit : DefaultMessageBytes;
-        var listen = new EndpointListen(endpoint!, security, _node.Options.ClientApi.MaxStreamsPerConnection, _clientLimits, _limiter, _node.Options.MetricsHttp1Port);
-        return Endpoint.Create(_node, listen, services =>
+        var options = new GrpcEndpointOptions
         {
+            Endpoint = endpoint!,
+            Security = security,
+            MaxStreamsPerConnection = _node.Options.ClientApi.MaxStreamsPerConnection,
+            ClientLimits = limits,
+            Limiter = _limiter,
+            Http1Port = _node.Options.MetricsHttp1Port,
+            LoggerFactory = _node.LoggerFactory,
+        };
+        return GrpcEndpoint.Create(options, services =>
+        {
+            services.AddSingleton(new ClientLimitInterceptor(_limiter, _node.LoggerFactory.CreateLogger<ClientLimitInterceptor>()));
+            services.AddSingleton<CallMetricsInterceptor>();
             services.AddGrpc(o =>
             {
                 o.MaxReceiveMessageSize = receive;
                 o.MaxSendMessageSize = send;
                 o.EnableDetailedErrors = false;
-                o.Interceptors.Add<ClientLimitInterceptor>(_limiter);
+                o.Interceptors.Add<ClientLimitInterceptor>();
                 o.Interceptors.Add<CallMetricsInterceptor>();
             });
             services.AddGrpcReflection();
             services.AddSingleton(_clientApi);
-            AddPeerService(services);
+            if (_sharedPeerEndpoint && _peers is not null)
+            {
+                PeerEndpoint.AddService(services, _peers);
+            }
+
             AddHealth(services);
         }, app =>
         {
@@ -173,9 +158,9 @@ public sealed class NodeServer : INodeServer
             app.MapGrpcService<ClientApiService>().EnableGrpcWeb();
             app.MapGrpcHealthChecksService().EnableGrpcWeb();
             app.MapGrpcReflectionService();
-            if (_sharedPeerEndpoint && _peerService is not null)
+            if (_sharedPeerEndpoint && _peers is not null)
             {
-                MapPeerService(app);
+                PeerEndpoint.Map(app);
             }
 
             app.MapGet("/metrics", () => Results.Text(_exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -187,13 +172,19 @@ public sealed class NodeServer : INodeServer
 
     // Peers prove who they are with the TLS certificate genesis lists for their department, so
     // this listener trusts exactly those and nothing else (no certificate authority).
-    private Endpoint BuildPeerEndpoint(PeerService peerService)
+    private GrpcEndpoint BuildPeerEndpoint(GrpcPeerNetwork peers)
     {
         NodeOptionsValidator.TryParseEndpoint(_node.Options.PeerListenAddress, out var endpoint, out _);
         var transport = _node.Identity.Certificate is { } certificate ? PeerTransport.MutualTls(certificate) : PeerTransport.Plaintext;
-        var listen = new EndpointListen(endpoint!, transport.CreateServerSecurity(_node.Identity.Genesis), 256, null, null, null);
-        return Endpoint.Create(_node, listen, services =>
+        var options = new GrpcEndpointOptions
         {
+            Endpoint = endpoint!,
+            Security = transport.CreateServerSecurity(_node.Identity.Genesis),
+            LoggerFactory = _node.LoggerFactory,
+        };
+        return GrpcEndpoint.Create(options, services =>
+        {
+            services.AddSingleton<CallMetricsInterceptor>();
             services.AddGrpc(o =>
             {
                 o.MaxReceiveMessageSize = _node.PeerMessageLimit;
@@ -201,24 +192,14 @@ public sealed class NodeServer : INodeServer
                 o.EnableDetailedErrors = false;
                 o.Interceptors.Add<CallMetricsInterceptor>();
             });
-            AddPeerService(services);
+            PeerEndpoint.AddService(services, peers);
             AddHealth(services);
         }, app =>
         {
-            MapPeerService(app);
+            PeerEndpoint.Map(app);
             app.MapGrpcHealthChecksService();
         });
     }
-
-    private void AddPeerService(IServiceCollection services)
-    {
-        if (_peerService is not null)
-        {
-            services.AddSingleton(_peerService);
-        }
-    }
-
-    private static void MapPeerService(WebApplication app) => app.MapGrpcService<PeerService>();
 
     private void AddHealth(IServiceCollection services)
     {
@@ -236,167 +217,5 @@ public sealed class NodeServer : INodeServer
             o.Delay = TimeSpan.Zero;
             o.Period = TimeSpan.FromSeconds(1);
         });
-    }
-
-    /// <summary>Where and how one endpoint listens.</summary>
-    private sealed record EndpointListen(
-        IPEndPoint Endpoint,
-        ServerSecurity Security,
-        int MaxStreamsPerConnection,
-        ClientLimits? ClientLimits,
-        ClientCallLimiter? Limiter,
-        int? Http1Port);
-
-    /// <summary>One ASP.NET Core application on Kestrel: started, its bound ports read, stopped.</summary>
-    private sealed class Endpoint : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly EndpointListen _listen;
-        private readonly CancellationTokenSource _stopping = new();
-        private ListenOptions? _grpcListener;
-        private ListenOptions? _http1Listener;
-
-        private Endpoint(EndpointListen listen, WebApplicationBuilder builder, Action<WebApplication> map)
-        {
-            _listen = listen;
-            builder.WebHost.ConfigureKestrel(ConfigureKestrel);
-            _app = builder.Build();
-
-            // Streams in flight (block streams, peer sessions) end when the endpoint stops, instead of holding the shutdown for its whole timeout.
-            _app.Use((http, next) =>
-            {
-                if (http.RequestAborted.CanBeCanceled)
-                {
-                    var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
-                    http.RequestAborted = linked.Token;
-                    http.Response.RegisterForDispose(linked);
-                }
-
-                return next(http);
-            });
-            _app.UseRouting();
-            map(_app);
-        }
-
-        public Uri Address => new($"{(_listen.Security.IsTls ? "https" : "http")}://{FormatHost(_listen.Endpoint.Address)}:{_grpcListener!.IPEndPoint!.Port}");
-
-        public int? Http1Port => _http1Listener?.IPEndPoint?.Port;
-
-        public static Endpoint Create(GovChainNode node, EndpointListen listen, Action<IServiceCollection> services, Action<WebApplication> map)
-        {
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "GovChain.Grpc" });
-            builder.Services.AddSingleton(node.LoggerFactory);
-            builder.Services.AddLogging();
-            builder.Services.AddRoutingCore();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-            builder.WebHost.UseKestrelCore();
-            if (listen.Security.IsTls)
-            {
-                builder.WebHost.UseKestrelHttpsConfiguration();
-            }
-
-            services(builder.Services);
-            return new Endpoint(listen, builder, map);
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken) => _app.StartAsync(cancellationToken);
-
-        public async Task StopAsync(CancellationToken cancellationToken)
-        {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _stopping.Dispose();
-        }
-
-        private void ConfigureKestrel(KestrelServerOptions kestrel)
-        {
-            kestrel.AddServerHeader = false;
-            var limits = kestrel.Limits;
-
-            // Streams are long-lived and bounded per message instead: Kestrel's body size and
-            // data-rate limits would cut idle or large streaming calls.
-            limits.MaxRequestBodySize = null;
-            limits.MinRequestBodyDataRate = null;
-            limits.MinResponseDataRate = null;
-            limits.Http2.MaxStreamsPerConnection = _listen.MaxStreamsPerConnection;
-            limits.Http2.InitialConnectionWindowSize = 2 * 1024 * 1024;
-            limits.Http2.InitialStreamWindowSize = 1024 * 1024;
-            limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
-            limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
-            limits.MaxConcurrentConnections = 1024;
-            limits.MaxConcurrentUpgradedConnections = 0;
-            if (_listen.ClientLimits is { } clientLimits)
-            {
-                ClientLimitsKestrel.Apply(limits, clientLimits);
-            }
-
-            var security = _listen.Security;
-            kestrel.Listen(_listen.Endpoint, listen =>
-            {
-                _grpcListener = listen;
-                if (_listen.Limiter is { } limiter)
-                {
-                    // Before TLS, so a client over its share costs no handshake.
-                    ClientLimitsKestrel.LimitConnectionsPerClient(listen, limiter, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("GovChain.Grpc.Server"));
-                }
-
-                if (!security.IsTls)
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    return;
-                }
-
-                // HTTP/1.1 beside HTTP/2 (by ALPN) for gRPC-Web from browsers.
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                var https = new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = security.Certificate,
-                    SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
-                    ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate,
-                };
-                if (_listen.ClientLimits is { } handshake)
-                {
-                    https.HandshakeTimeout = handshake.TlsHandshakeTimeout;
-                }
-
-                if (security.TrustedClientCertificates is { } trusted)
-                {
-                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
-                    https.ClientCertificateValidation = (certificate, _, _) => CertificateTrust.IsTrusted(certificate, trusted);
-                }
-
-                listen.UseHttps(https);
-            });
-
-            if (_listen.Http1Port is { } http1Port)
-            {
-                kestrel.Listen(_listen.Endpoint.Address, http1Port, listen =>
-                {
-                    _http1Listener = listen;
-                    listen.Protocols = HttpProtocols.Http1;
-                });
-            }
-        }
-
-        private static string FormatHost(IPAddress address)
-        {
-            // A wildcard bind is dialled on loopback from this machine.
-            if (address.Equals(IPAddress.Any))
-            {
-                return "127.0.0.1";
-            }
-
-            if (address.Equals(IPAddress.IPv6Any))
-            {
-                return "[::1]";
-            }
-
-            return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        }
     }
 }

@@ -7,7 +7,7 @@ using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using GovChain.Core.Merkle;
 using GovChain.Core.Validators;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
 using GovChain.Node.Chain;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;

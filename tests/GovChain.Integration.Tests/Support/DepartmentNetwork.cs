@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using GovChain.Client;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Setup;

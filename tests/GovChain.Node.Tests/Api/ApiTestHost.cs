@@ -4,12 +4,16 @@ using GovChain.Contracts.Engine;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
+using GovChain.Grpc.Server;
 using GovChain.Node.Chain;
 using GovChain.Node.Mempool;
+using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
 using GovChain.Storage;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovChain.Node.Tests.Api;
 
@@ -30,7 +34,11 @@ internal sealed class ApiTestHost : IAsyncDisposable
         Database.State.CommitGenesis(Database.State.Prepare(0, ContractEngine.InitialState(Genesis)));
         Pool = new TransactionPool(new MempoolOptions(), ChainId, sender => ContractEngine.NextNonce(Database.State.Latest(), sender.ToArray()));
         var service = new ClientApiService(Database, Pool, new ContractEngine(), Feed, new Status(), Genesis, txs => Gossiped.AddRange(txs), options);
-        Server = new RpcServer(new RpcServerOptions { Port = 0 }).AddService(service.Definition);
+        Server = GrpcEndpoint.Create(new GrpcEndpointOptions(), services =>
+        {
+            services.AddGrpc();
+            services.AddSingleton(service);
+        }, app => app.MapGrpcService<ClientApiService>());
     }
 
     public KeyPair Validator { get; }
@@ -45,13 +53,13 @@ internal sealed class ApiTestHost : IAsyncDisposable
 
     public List<SignedTransaction> Gossiped { get; } = [];
 
-    public RpcServer Server { get; }
+    public GrpcEndpoint Server { get; }
 
-    public static async Task<(ApiTestHost Host, RpcChannel Channel)> StartAsync(ClientApiOptions? options = null)
+    public static async Task<(ApiTestHost Host, GrpcChannel Channel)> StartAsync(ClientApiOptions? options = null)
     {
         var host = new ApiTestHost(options);
         await host.Server.StartAsync();
-        return (host, new RpcChannel(host.Server.Address));
+        return (host, TestChannels.Open(host.Server.Address));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,10 +1,10 @@
 using Google.Protobuf;
-using BytesValue = Google.Protobuf.WellKnownTypes.BytesValue;
 using GovChain.Core.Transactions;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using BytesValue = Google.Protobuf.WellKnownTypes.BytesValue;
 
 namespace GovChain.Node.Tests.Api;
 
@@ -12,7 +12,7 @@ public sealed class ClientApiServiceTests
 {
     // The same path as SubmitTransaction, with a request type whose field 1 can carry any bytes.
     private static readonly Method<BytesValue, SubmitTransactionResponse> RawSubmit =
-        Method.Unary(ClientApiMethods.ServiceName, "SubmitTransaction", BytesValue.Parser, SubmitTransactionResponse.Parser);
+        GrpcMethods.Create<BytesValue, SubmitTransactionResponse>(MethodType.Unary, ClientApiMethods.ServiceName, "SubmitTransaction");
 
     [Fact]
     public async Task Submit_MalformedProtobuf_IsInvalidArgumentAndTheServerKeepsServing()
@@ -87,7 +87,7 @@ public sealed class ClientApiServiceTests
         using var __ = channel;
 
         using var call = channel.ServerStreaming(ClientApiMethods.StreamEvents, new StreamEventsRequest { Contract = new string('c', 500) });
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal(0, host.Feed.Subscriptions);
@@ -100,13 +100,13 @@ public sealed class ClientApiServiceTests
         await using var _ = host;
         using var __ = channel;
         using var cts = new CancellationTokenSource();
-        var first = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest(), new CallOptions(CancellationToken: cts.Token));
-        var pending = first.ResponseStream.MoveNextAsync(cts.Token).AsTask();
+        var first = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest(), new CallOptions(cancellationToken: cts.Token));
+        var pending = first.ResponseStream.MoveNext(cts.Token);
         await WaitUntilAsync(() => host.Feed.Subscriptions == 1);
 
         using (var second = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest()))
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(async () => await second.ResponseStream.MoveNextAsync());
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await second.ResponseStream.MoveNext());
             Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         }
 
@@ -119,7 +119,7 @@ public sealed class ClientApiServiceTests
         while (true)
         {
             using var third = channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest());
-            var next = third.ResponseStream.MoveNextAsync().AsTask();
+            var next = third.ResponseStream.MoveNext();
             using var stopWatching = new CancellationTokenSource();
             var subscribed = WaitUntilAsync(() => host.Feed.Subscriptions == 2, stopWatching.Token);
             var finished = await Task.WhenAny(next, subscribed);

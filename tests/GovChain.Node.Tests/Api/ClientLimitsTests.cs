@@ -2,14 +2,16 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Google.Protobuf;
 using GovChain.Core.Transactions;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
 using GovChain.Node.Tests.Network;
 using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace GovChain.Node.Tests.Api;
 
@@ -42,8 +44,8 @@ public sealed class ClientLimitsTests
         await using var node = GovChainNode.Create(cluster.Options(0), settings);
         using var gauges = new ApiGauges(node.Metrics.Meter);
         await node.StartAsync();
-        using var hostile = new RpcChannel(node.Address!, new RpcChannelOptions { LocalAddress = Hostile });
-        using var polite = new RpcChannel(node.Address!, new RpcChannelOptions { LocalAddress = Polite });
+        using var hostile = TestChannels.Open(node.Address!, localAddress: Hostile);
+        using var polite = TestChannels.Open(node.Address!, localAddress: Polite);
         using var stop = new CancellationTokenSource(TestWait.Bound);
         var calls = new List<IDisposable>();
         try
@@ -51,12 +53,12 @@ public sealed class ClientLimitsTests
             // The hostile client tries to take every stream and every wait of the node.
             var streams = await HoardAsync(8, () => gauges.Streams, () =>
             {
-                var call = hostile.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1_000_000 }, new CallOptions(CancellationToken: stop.Token));
+                var call = hostile.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1_000_000 }, new CallOptions(cancellationToken: stop.Token));
                 calls.Add(call);
-                return call.ResponseStream.MoveNextAsync(stop.Token).AsTask();
+                return call.ResponseStream.MoveNext(stop.Token);
             });
             var waits = await HoardAsync(8, () => gauges.Waiters, () =>
-                hostile.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(new byte[32]) }, new CallOptions(CancellationToken: stop.Token)));
+                hostile.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(new byte[32]) }, new CallOptions(cancellationToken: stop.Token)));
 
             Assert.Equal(4, streams.Held);
             Assert.Equal(4, waits.Held);
@@ -64,12 +66,12 @@ public sealed class ClientLimitsTests
             Assert.All(waits.Refused, r => Assert.Equal((StatusCode.ResourceExhausted, "waiters-per-client"), (r.StatusCode, r.Trailers.GetValue("govchain-limit"))));
 
             // The second client still gets a stream, and its transaction commits while it waits.
-            var stream = polite.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1 }, new CallOptions(CancellationToken: stop.Token));
+            var stream = polite.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1 }, new CallOptions(cancellationToken: stop.Token));
             calls.Add(stream);
-            Assert.True(await stream.ResponseStream.MoveNextAsync(stop.Token));
+            Assert.True(await stream.ResponseStream.MoveNext(stop.Token));
             var tx = cluster.Sign(cluster.Registrar, LandCalls.RegisterParcel("LOT-1", cluster.Registrar.PublicKey, TestCluster.Sha("deed"), 100), 1);
-            await polite.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest { Transaction = tx }, new CallOptions(CancellationToken: stop.Token));
-            var result = await polite.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(tx.Id().ToArray()) }, new CallOptions(CancellationToken: stop.Token));
+            await polite.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest { Transaction = tx }, new CallOptions(cancellationToken: stop.Token));
+            var result = await polite.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(tx.Id().ToArray()) }, new CallOptions(cancellationToken: stop.Token));
 
             Assert.Equal(0u, result.Receipt.Code);
             Assert.True(result.Height >= 1);

@@ -1,8 +1,9 @@
 using GovChain.Contracts.Engine;
 using GovChain.Core.Hashing;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
 using GovChain.Node.Mempool;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.Api;
 

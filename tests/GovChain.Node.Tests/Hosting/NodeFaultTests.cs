@@ -1,18 +1,21 @@
 using System.Net;
 using GovChain.Core.Crypto;
 using GovChain.Core.Transactions;
+using GovChain.Grpc.Hosting;
+using GovChain.Grpc.Server;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
 using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Health;
-using GovChain.Rpc.Services;
 using GovChain.Storage;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ServingStatus = GovChain.Rpc.Health.HealthCheckResponse.Types.ServingStatus;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace GovChain.Node.Tests.Hosting;
 
@@ -50,10 +53,10 @@ public sealed class NodeFaultTests
         Assert.Contains("No space left on device", node.FaultReason, StringComparison.Ordinal);
         Assert.False(node.IsHealthy);
 
-        using var channel = new RpcChannel(node.Address!);
-        foreach (var service in new[] { string.Empty, GovChainNode.HealthServiceName })
+        using var channel = TestChannels.Open(node.Address!);
+        foreach (var service in new[] { string.Empty, NodeServer.HealthServiceName })
         {
-            var health = await channel.UnaryAsync(HealthService.CheckMethod, new HealthCheckRequest { Service = service });
+            var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = service });
             Assert.Equal(ServingStatus.NotServing, health.Status);
         }
 

@@ -2,10 +2,11 @@ using Google.Protobuf;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
-using GovChain.Node.Api;
+using GovChain.Grpc.ClientApi;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.Mempool;
 

@@ -1,10 +1,12 @@
 using GovChain.Core.Genesis;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Hosting;
 using GovChain.Node.Tests.Network;
 using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace GovChain.Node.Tests.Metrics;
 
@@ -35,7 +37,7 @@ public sealed class MetricsEndpointTests
             await TestCluster.WaitUntilAsync(
                 () => nodes.All(n => n.Database.Blocks.LastHeight >= 2),
                 () => $"both nodes at height 2 (now {string.Join(",", nodes.Select(n => n.Database.Blocks.LastHeight))})");
-            using (var channel = new RpcChannel(nodes[0].Address!))
+            using (var channel = TestChannels.Open(nodes[0].Address!))
             {
                 var status = await channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest());
                 Assert.Equal(TestCluster.DepartmentId(0), status.DepartmentId);

@@ -1,11 +1,14 @@
 using GovChain.Core.Genesis;
+using GovChain.Grpc.Hosting;
+using GovChain.Grpc.Peers;
+using GovChain.Grpc.Server;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
-using GovChain.Node.Network.Grpc;
 using GovChain.Node.Tests.Network;
 using GovChain.Node.Tests.Support;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.MultiNode;
 
@@ -108,13 +111,12 @@ internal sealed class GrpcNodeCluster : IAsyncDisposable
             PeerCluster.TestOptions());
         if (serve)
         {
-            var server = new RpcServer(new RpcServerOptions
+            var server = PeerEndpoint.Create(network, new GrpcEndpointOptions
             {
-                Port = _ports[i],
+                Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _ports[i]),
                 Security = PeerTransport.Plaintext.CreateServerSecurity(Genesis),
                 ShutdownTimeout = TimeSpan.FromSeconds(2),
-            });
-            server.AddService(network.Service);
+            }, PeerCluster.TestOptions().MaxMessageBytes);
             await server.StartAsync();
             _extras.Add(server);
         }

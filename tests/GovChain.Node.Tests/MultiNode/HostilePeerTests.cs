@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using GovChain.Core.Hashing;
 using GovChain.Core.Blocks;
+using GovChain.Core.Hashing;
+using GovChain.Grpc.Peers;
 using GovChain.Node.Mempool;
 using GovChain.Node.Metrics;
 using GovChain.Node.Network;
-using GovChain.Node.Network.Grpc;
 using GovChain.Node.Network.InMemory;
 using GovChain.Node.Tests.Network;
 using GovChain.Node.Tests.Support;

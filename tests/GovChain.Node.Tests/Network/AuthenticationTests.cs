@@ -1,10 +1,14 @@
 using System.Security.Cryptography.X509Certificates;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
+using GovChain.Grpc.Server;
 using GovChain.Node.Security;
+using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace GovChain.Node.Tests.Network;
 
@@ -28,7 +32,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task Handshake_GenesisMemberWithItsOwnKeyAndCertificate_OpensASessionAttributedToIt()
     {
         using var channel = RawPeer.Channel(Target, Absent.Certificate);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var session = await RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), Absent.Key, Absent.Certificate);
         await call.RequestStream.WriteAsync(new PeerClientFrame { Consensus = new ConsensusMessage { Commit = new CommitCertificate { Height = 9 } } });
@@ -43,7 +47,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         using var outsider = DepartmentCertificates.Create("outsider", ["127.0.0.1"], TimeSpan.FromDays(1));
         using var channel = RawPeer.Channel(Target, outsider);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, "outsider", Absent.Key.PublicKeyBytes(), Absent.Key, outsider));
@@ -56,14 +60,10 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task Connect_ServerNotAskingForClientCertificates_RefusesEveryoneAsUnauthenticated()
     {
         // A node whose server was set up with plain TLS: the peer service still demands a pinned client certificate.
-        await using var server = new RpcServer(new RpcServerOptions { Port = 0, Security = ServerSecurity.Tls(Target.Certificate!) });
-        server.AddService(Target.Network!.Service);
+        await using var server = PeerEndpoint.Create(Target.Network!, new GrpcEndpointOptions { Security = ServerSecurity.Tls(Target.Certificate!) }, 8 * 1024 * 1024);
         await server.StartAsync();
-        using var channel = new RpcChannel(server.Address, new RpcChannelOptions
-        {
-            ServerCertificateValidation = (cert, _, _) => cert.Thumbprint == Target.Certificate!.Thumbprint,
-        });
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var channel = TestChannels.Open(server.Address, pinnedServerCertificate: Target.Certificate!.RawData);
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), Absent.Key, null));
@@ -77,7 +77,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         // Member 2's certificate, but it claims to be member 1 (with member 1's genesis key).
         using var channel = RawPeer.Channel(Target, Absent.Certificate);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, _cluster[1].Id, _cluster[1].Key.PublicKeyBytes(), _cluster[1].Key, Absent.Certificate));
@@ -91,7 +91,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         using var wrong = KeyPair.Generate();
         using var channel = RawPeer.Channel(Target, Absent.Certificate);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), wrong, Absent.Certificate));
@@ -106,7 +106,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         using var wrong = KeyPair.Generate();
         using var channel = RawPeer.Channel(Target, Absent.Certificate);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, wrong.PublicKeyBytes(), wrong, Absent.Certificate));
@@ -157,18 +157,18 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var request = new GossipRequest();
 
         var none = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(PeerMethods.Gossip, request, CallOptions.WithTimeout(TestWait.Bound)));
+            channel.UnaryAsync(PeerCalls.Gossip, request, GrpcCalls.Within(TestWait.Bound)));
         Assert.Equal(StatusCode.Unauthenticated, none.StatusCode);
 
         // A real session of member 2, replayed from member 1's TLS identity.
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         var session = await RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), Absent.Key, Absent.Certificate);
         using var otherChannel = RawPeer.Channel(Target, _cluster[1].Certificate);
         var stolen = await Assert.ThrowsAsync<RpcException>(() =>
-            otherChannel.UnaryAsync(PeerMethods.Gossip, request, CallOptions.WithTimeout(TestWait.Bound, new Metadata().Add(PeerMethods.SessionHeader, session))));
+            otherChannel.UnaryAsync(PeerCalls.Gossip, request, GrpcCalls.Within(TestWait.Bound, new Metadata { { PeerMethods.SessionHeader, session } })));
         Assert.Equal(StatusCode.PermissionDenied, stolen.StatusCode);
 
-        var own = await channel.UnaryAsync(PeerMethods.Gossip, request, CallOptions.WithTimeout(TestWait.Bound, new Metadata().Add(PeerMethods.SessionHeader, session)));
+        var own = await channel.UnaryAsync(PeerCalls.Gossip, request, GrpcCalls.Within(TestWait.Bound, new Metadata { { PeerMethods.SessionHeader, session } }));
         Assert.Empty(own.Results);
     }
 

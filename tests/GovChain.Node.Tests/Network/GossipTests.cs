@@ -1,9 +1,10 @@
 using GovChain.Core.Crypto;
 using GovChain.Core.Transactions;
+using GovChain.Grpc.Peers;
 using GovChain.Node.Mempool;
-using GovChain.Node.Network.Grpc;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.Network;
 

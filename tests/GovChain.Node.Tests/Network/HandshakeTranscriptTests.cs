@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
 
 namespace GovChain.Node.Tests.Network;
 

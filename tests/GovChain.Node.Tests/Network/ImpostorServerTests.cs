@@ -1,9 +1,14 @@
 using Google.Protobuf;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
+using GovChain.Grpc.Server;
+using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovChain.Node.Tests.Network;
 
@@ -23,10 +28,9 @@ public sealed class ImpostorServerTests
         var framesAfterChallenge = 0;
 
         // Listens where genesis says department 1 is, answering with a forged challenge.
-        await using var impostor = new RpcServer(new RpcServerOptions { Port = impersonated.Port });
-        impostor.AddService(ServiceDefinition.CreateBuilder().AddDuplexStreaming(PeerMethods.Connect, async (requests, responses, context) =>
+        var service = new ScriptedPeerService(async (requests, responses, context) =>
         {
-            if (!await requests.MoveNextAsync(context.CancellationToken))
+            if (!await requests.MoveNext(context.CancellationToken))
             {
                 return;
             }
@@ -46,11 +50,19 @@ public sealed class ImpostorServerTests
                     Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(impostorKey, HandshakeRole.Listener, binding)),
                 },
             }, context.CancellationToken);
-            while (await requests.MoveNextAsync(context.CancellationToken))
+            while (await requests.MoveNext(context.CancellationToken))
             {
                 Interlocked.Increment(ref framesAfterChallenge);
             }
-        }).Build());
+        });
+        await using var impostor = GrpcEndpoint.Create(
+            new GrpcEndpointOptions { Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, impersonated.Port) },
+            services =>
+            {
+                services.AddGrpc();
+                services.AddSingleton(service);
+            },
+            app => app.MapGrpcService<ScriptedPeerService>());
         await impostor.StartAsync();
 
         await using (var network = new GrpcPeerNetwork(

@@ -5,15 +5,17 @@ using Google.Protobuf;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
+using GovChain.Grpc.Server;
 using GovChain.Node.Security;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.Network;
 
 /// <summary>
-/// N department nodes on loopback, each a real RpcServer hosting its GrpcPeerNetwork's service.
+/// N department nodes on loopback, each a real gRPC endpoint hosting its GrpcPeerNetwork's service.
 /// Ports are reserved free first, because genesis lists every endpoint before anything starts.
 /// </summary>
 internal sealed class PeerCluster : IAsyncDisposable
@@ -105,18 +107,14 @@ internal sealed class PeerCluster : IAsyncDisposable
         }
     }
 
-    public static RpcServer CreateServer(GenesisDocument genesis, Member member, GrpcPeerNetwork network, GrpcPeerNetworkOptions options)
+    public static GrpcEndpoint CreateServer(GenesisDocument genesis, Member member, GrpcPeerNetwork network, GrpcPeerNetworkOptions options)
     {
-        var server = new RpcServer(new RpcServerOptions
+        return PeerEndpoint.Create(network, new GrpcEndpointOptions
         {
-            Port = member.Port,
+            Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, member.Port),
             Security = member.Transport.CreateServerSecurity(genesis),
-            MaxReceiveMessageBytes = options.MaxMessageBytes,
-            MaxSendMessageBytes = options.MaxMessageBytes,
             ShutdownTimeout = TimeSpan.FromSeconds(2),
-        });
-        server.AddService(network.Service);
-        return server;
+        }, options.MaxMessageBytes);
     }
 
     public async Task StartServerAsync(int index)
@@ -205,7 +203,7 @@ internal sealed class PeerCluster : IAsyncDisposable
 
         public GrpcPeerNetwork? Network { get; set; }
 
-        public RpcServer? Server { get; set; }
+        public GrpcEndpoint? Server { get; set; }
 
         public void Dispose()
         {

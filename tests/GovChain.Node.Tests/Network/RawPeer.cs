@@ -3,9 +3,12 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
+using GovChain.Node.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace GovChain.Node.Tests.Network;
 
@@ -15,16 +18,11 @@ namespace GovChain.Node.Tests.Network;
 /// </summary>
 internal static class RawPeer
 {
-    public static RpcChannel Channel(PeerCluster.Member target, X509Certificate2? clientCertificate, int maxSendBytes = 8 * 1024 * 1024)
+    public static GrpcChannel Channel(PeerCluster.Member target, X509Certificate2? clientCertificate, int maxSendBytes = 8 * 1024 * 1024)
     {
         var expected = target.Certificate?.RawData;
         var scheme = expected is null ? "http" : "https";
-        return new RpcChannel(new Uri($"{scheme}://127.0.0.1:{target.Port}"), new RpcChannelOptions
-        {
-            ClientCertificate = clientCertificate,
-            ServerCertificateValidation = expected is null ? null : (cert, _, _) => cert.RawData.AsSpan().SequenceEqual(expected),
-            MaxSendMessageBytes = maxSendBytes,
-        });
+        return TestChannels.Open(new Uri($"{scheme}://127.0.0.1:{target.Port}"), clientCertificate, expected, maxSendBytes: maxSendBytes);
     }
 
     public static Hash32 CertificateHash(X509Certificate2? certificate) =>
@@ -32,7 +30,7 @@ internal static class RawPeer
 
     /// <summary>Runs the dialler's side of the handshake; returns the session id, or throws the server's refusal as an RpcException.</summary>
     public static async Task<byte[]> HandshakeAsync(
-        DuplexStreamingCall<PeerClientFrame, PeerServerFrame> call,
+        AsyncDuplexStreamingCall<PeerClientFrame, PeerServerFrame> call,
         PeerCluster.Member target,
         Hash32 genesisHash,
         string departmentId,
@@ -54,7 +52,7 @@ internal static class RawPeer
                 Height = 0,
             },
         });
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        Assert.True(await call.ResponseStream.MoveNext());
         var challenge = call.ResponseStream.Current.Challenge;
         Assert.NotNull(challenge);
 
@@ -74,7 +72,7 @@ internal static class RawPeer
         {
             Proof = new PeerProof { Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(signer, HandshakeRole.Dialler, binding)) },
         });
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        Assert.True(await call.ResponseStream.MoveNext());
         var accepted = call.ResponseStream.Current.Accepted;
         Assert.NotNull(accepted);
         return accepted.SessionId.ToByteArray();

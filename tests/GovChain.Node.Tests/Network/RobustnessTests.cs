@@ -1,8 +1,9 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using GovChain.Node.Network.Grpc;
+using GovChain.Grpc.Peers;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using GovChain.Tests.Shared;
+using Grpc.Core;
 
 namespace GovChain.Node.Tests.Network;
 
@@ -11,7 +12,7 @@ public sealed class RobustnessTests : IAsyncLifetime
 {
     // The same path as Connect, but sending raw bytes the server will try to parse as PeerClientFrame.
     private static readonly Method<BytesValue, BytesValue> RawConnect =
-        GovChain.Rpc.Method.DuplexStreaming(PeerMethods.ServiceName, "Connect", BytesValue.Parser, BytesValue.Parser);
+        GrpcMethods.Create<BytesValue, BytesValue>(MethodType.DuplexStreaming, PeerMethods.ServiceName, "Connect");
 
     private PeerCluster _cluster = null!;
 
@@ -51,7 +52,7 @@ public sealed class RobustnessTests : IAsyncLifetime
         var request = new GossipRequest();
         request.Transactions.Add(new SignedTransaction { Body = ByteString.CopyFrom(new byte[_cluster.Options.MaxMessageBytes + 1024]) });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(PeerMethods.Gossip, request, CallOptions.WithTimeout(TestWait.Bound)));
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(PeerCalls.Gossip, request, GrpcCalls.Within(TestWait.Bound)));
 
         // Refused from the length prefix, before any session check or parsing.
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
@@ -73,10 +74,10 @@ public sealed class RobustnessTests : IAsyncLifetime
     public async Task Connect_ConsensusMessageBeforeTheHandshake_IsRefusedAndNotDelivered()
     {
         using var channel = RawPeer.Channel(Target, null);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         await call.RequestStream.WriteAsync(new PeerClientFrame { Consensus = new ConsensusMessage { Commit = new CommitCertificate { Height = 5 } } });
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.DoesNotContain(Target.Handler.Messages, m => m.Message.Commit?.Height == 5);
@@ -87,7 +88,7 @@ public sealed class RobustnessTests : IAsyncLifetime
     public async Task Connect_CallerThatStopsMidHandshake_IsCutAtTheHandshakeTimeout()
     {
         using var channel = RawPeer.Channel(Target, null);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         await call.RequestStream.WriteAsync(new PeerClientFrame
         {
             Hello = new PeerHello
@@ -101,9 +102,9 @@ public sealed class RobustnessTests : IAsyncLifetime
         });
 
         // The challenge comes, and then, with no proof, the server gives up on its own clock (1 s here, not the call's 20 s).
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        Assert.True(await call.ResponseStream.MoveNext());
         Assert.NotNull(call.ResponseStream.Current.Challenge);
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.True(Target.Logs.Has(5302, "did not finish"));
@@ -113,13 +114,13 @@ public sealed class RobustnessTests : IAsyncLifetime
     public async Task Connect_HandshakeFrameInsideAnOpenSession_EndsOnlyThatSession()
     {
         using var channel = RawPeer.Channel(Target, null);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         await RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), Absent.Key, null);
 
         await call.RequestStream.WriteAsync(new PeerClientFrame { Proof = new PeerProof() });
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            while (await call.ResponseStream.MoveNextAsync())
+            while (await call.ResponseStream.MoveNext())
             {
                 // Height reports may come first.
             }
@@ -133,14 +134,14 @@ public sealed class RobustnessTests : IAsyncLifetime
     public async Task FetchBlocks_EmptyOrReversedRange_IsInvalidArgument()
     {
         using var channel = RawPeer.Channel(Target, null);
-        using var call = channel.DuplexStreaming(PeerMethods.Connect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(PeerCalls.Connect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         var session = await RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, Absent.Key.PublicKeyBytes(), Absent.Key, null);
 
         using var fetch = channel.ServerStreaming(
-            PeerMethods.FetchBlocks,
+            PeerCalls.FetchBlocks,
             new FetchBlocksRequest { FromHeight = 10, ToHeight = 3 },
-            CallOptions.WithTimeout(TestWait.Bound, new Metadata().Add(PeerMethods.SessionHeader, session)));
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await fetch.ResponseStream.MoveNextAsync());
+            GrpcCalls.Within(TestWait.Bound, new Metadata { { PeerMethods.SessionHeader, session } }));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await fetch.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -148,7 +149,7 @@ public sealed class RobustnessTests : IAsyncLifetime
     private async Task<RpcException> SendRawAsync(BytesValue payload)
     {
         using var channel = RawPeer.Channel(Target, null);
-        using var call = channel.DuplexStreaming(RawConnect, new CallOptions(Deadline: DateTime.UtcNow + TestWait.Bound));
+        using var call = channel.DuplexStreaming(RawConnect, new CallOptions(deadline: DateTime.UtcNow + TestWait.Bound));
         try
         {
             await call.RequestStream.WriteAsync(payload);
@@ -158,7 +159,7 @@ public sealed class RobustnessTests : IAsyncLifetime
             return ex;
         }
 
-        return await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+        return await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
     }
 
     private async Task AssertStillServingAsync()

@@ -1,3 +1,5 @@
+
+
 namespace GovChain.Node.Tests.Network;
 
 /// <summary>Polls a condition with a bound, so every wait in these tests ends.</summary>

@@ -140,7 +140,6 @@ public sealed class TestCluster : IAsyncDisposable
         {
             PeerNetworkFactory = ctx => Hub.Join(ctx.Identity.Department.Id, ValidatorKey(i)),
             ValidatorKey = ValidatorKeys[i],
-            WithoutServer = true,
             LoggerFactory = TestLogging.Factory,
         });
         Nodes[i] = node;

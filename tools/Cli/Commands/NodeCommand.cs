@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GovChain.Cli.Infrastructure;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
@@ -26,7 +27,7 @@ internal static class NodeCommand
             try
             {
                 options = NodeOptionsLoader.Load(result.GetValue(config)!);
-                host = NodeHostingExtensions.BuildNodeHost(options, StandardNode.CreatePeerNetwork, StandardNode.AddServices, result.GetValue(logLevel));
+                host = NodeHostingExtensions.BuildNodeHost(options, StandardNode.CreatePeerNetwork, settings => StandardNode.AddServices(settings), result.GetValue(logLevel));
             }
             catch (NodeConfigurationException ex)
             {
