@@ -136,7 +136,7 @@ public sealed class NodeServer : INodeServer
         {
             services.AddSingleton(new ClientLimitInterceptor(_limiter, _node.LoggerFactory.CreateLogger<ClientLimitInterceptor>()));
             services.AddSingleton<CallMetricsInterceptor>();
-            services.AddGrpc(o =>
+            services.AddStrictGrpc(o =>
             {
                 o.MaxReceiveMessageSize = receive;
                 o.MaxSendMessageSize = send;
@@ -185,7 +185,7 @@ public sealed class NodeServer : INodeServer
         return GrpcEndpoint.Create(options, services =>
         {
             services.AddSingleton<CallMetricsInterceptor>();
-            services.AddGrpc(o =>
+            services.AddStrictGrpc(o =>
             {
                 o.MaxReceiveMessageSize = _node.PeerMessageLimit;
                 o.MaxSendMessageSize = _node.PeerMessageLimit;

@@ -15,7 +15,7 @@ public static class PeerEndpoint
             options,
             services =>
             {
-                services.AddGrpc(o =>
+                services.AddStrictGrpc(o =>
                 {
                     o.MaxReceiveMessageSize = maxMessageBytes;
                     o.MaxSendMessageSize = maxMessageBytes;

@@ -36,7 +36,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         var service = new ClientApiService(Database, Pool, new ContractEngine(), Feed, new Status(), Genesis, txs => Gossiped.AddRange(txs), options);
         Server = GrpcEndpoint.Create(new GrpcEndpointOptions(), services =>
         {
-            services.AddGrpc();
+            services.AddStrictGrpc();
             services.AddSingleton(service);
         }, app => app.MapGrpcService<ClientApiService>());
     }

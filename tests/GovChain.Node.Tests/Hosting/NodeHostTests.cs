@@ -1,5 +1,6 @@
 using System.Net;
 using GovChain.Core.Crypto;
+using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Network;
@@ -36,7 +37,7 @@ public sealed class NodeHostTests
         var options = NodeOptionsLoader.Load(config, includeEnvironment: false);
 
         ulong heightAtStop;
-        using (var host = NodeHostingExtensions.BuildNodeHost(options, _ => new IsolatedPeerNetwork(), minimumLevel: Microsoft.Extensions.Logging.LogLevel.Warning))
+        using (var host = NodeHostingExtensions.BuildNodeHost(options, _ => new IsolatedPeerNetwork(), settings => StandardNode.AddServices(settings), minimumLevel: Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             await host.StartAsync();
             var node = host.Services.GetRequiredService<GovChainNode>();
@@ -57,7 +58,7 @@ public sealed class NodeHostTests
             heightAtStop = node.Database.Blocks.LastHeight;
         }
 
-        using (var host = NodeHostingExtensions.BuildNodeHost(options, _ => new IsolatedPeerNetwork(), minimumLevel: Microsoft.Extensions.Logging.LogLevel.Warning))
+        using (var host = NodeHostingExtensions.BuildNodeHost(options, _ => new IsolatedPeerNetwork(), settings => StandardNode.AddServices(settings), minimumLevel: Microsoft.Extensions.Logging.LogLevel.Warning))
         {
             await host.StartAsync();
             var node = host.Services.GetRequiredService<GovChainNode>();

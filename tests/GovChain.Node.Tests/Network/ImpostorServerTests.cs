@@ -59,7 +59,7 @@ public sealed class ImpostorServerTests
             new GrpcEndpointOptions { Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, impersonated.Port) },
             services =>
             {
-                services.AddGrpc();
+                services.AddStrictGrpc();
                 services.AddSingleton(service);
             },
             app => app.MapGrpcService<ScriptedPeerService>());
