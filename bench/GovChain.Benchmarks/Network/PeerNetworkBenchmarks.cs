@@ -7,11 +7,11 @@ using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using GovChain.Grpc.Peers;
+using GovChain.Grpc.Server;
 using GovChain.Node.Mempool;
 using GovChain.Node.Network;
 using GovChain.Node.Security;
 using GovChain.Protocol;
-using GovChain.Rpc;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovChain.Benchmarks.Network;
@@ -119,14 +119,11 @@ public class PeerNetworkBenchmarks
         {
             var transport = certificates[i] is { } cert ? PeerTransport.MutualTls(cert) : PeerTransport.Plaintext;
             networks[i] = new GrpcPeerNetwork(genesis, $"dept-{i}", _keys[i], handlers[i], transport, TimeProvider.System, NullLoggerFactory.Instance, options);
-            var server = new RpcServer(new RpcServerOptions
+            var server = PeerEndpoint.Create(networks[i], new GrpcEndpointOptions
             {
-                Port = ports[i],
+                Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ports[i]),
                 Security = transport.CreateServerSecurity(genesis),
-                MaxReceiveMessageBytes = options.MaxMessageBytes,
-                MaxSendMessageBytes = options.MaxMessageBytes,
-            });
-            server.AddService(networks[i].Service);
+            }, options.MaxMessageBytes);
             await server.StartAsync();
             _running.Add(server);
         }

@@ -138,7 +138,7 @@ public class NodeBlockBenchmarks
             Storage = new StorageSettings { InMemory = true },
             Mempool = { MaxTransactions = 10_000 },
         },
-        new GovChainNodeSettings { PeerNetworkFactory = _ => new IsolatedPeerNetwork(), ValidatorKey = _validator, WithoutServer = true });
+        new GovChainNodeSettings { PeerNetworkFactory = _ => new IsolatedPeerNetwork(), ValidatorKey = _validator });
 
     private static byte[] Seed(int i)
     {
