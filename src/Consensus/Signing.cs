@@ -22,7 +22,7 @@ public interface ISignatureVerifier
     bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature);
 }
 
-/// <summary>The production signer: the validator's Ed25519 key (libsodium).</summary>
+/// <summary>The production signer: the validator's Ed25519 key (NSec).</summary>
 public sealed class Ed25519ConsensusSigner : IConsensusSigner
 {
     private readonly KeyPair _key;
@@ -39,7 +39,7 @@ public sealed class Ed25519ConsensusSigner : IConsensusSigner
     public void Sign(ReadOnlySpan<byte> message, Span<byte> signature) => _key.Sign(message, signature);
 }
 
-/// <summary>The production verifier: Ed25519 (libsodium).</summary>
+/// <summary>The production verifier: Ed25519 (NSec; imported keys of known signers are reused).</summary>
 public sealed class Ed25519SignatureVerifier : ISignatureVerifier
 {
     public static Ed25519SignatureVerifier Instance { get; } = new();

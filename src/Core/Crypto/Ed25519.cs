@@ -1,88 +1,62 @@
+using System.Security.Cryptography;
+using NSec.Cryptography;
+
 namespace GovChain.Core.Crypto;
 
-/// <summary>Ed25519 signatures (RFC 8032) through libsodium.</summary>
+/// <summary>Ed25519 signatures (RFC 8032) through NSec, on the libsodium it ships.</summary>
 public static class Ed25519
 {
-    public const int PublicKeySize = Sodium.PublicKeyBytes;
-    public const int SignatureSize = Sodium.SignatureBytes;
-    public const int SeedSize = Sodium.SeedBytes;
+    public const int PublicKeySize = 32;
+    public const int SignatureSize = 64;
+    public const int SeedSize = 32;
 
-    /// <summary>Loads libsodium now; a missing install is reported with the package to install.</summary>
-    public static void EnsureAvailable() => Sodium.EnsureLoaded();
+    internal static NSec.Cryptography.Ed25519 Algorithm => SignatureAlgorithm.Ed25519;
+
+    /// <summary>
+    /// Loads the libsodium shipped with NSec now, so a deployment that lost its native asset
+    /// fails at start-up with a message rather than on the first signature.
+    /// </summary>
+    public static void EnsureAvailable()
+    {
+        try
+        {
+            _ = Algorithm.SignatureSize;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                "The libsodium that NSec.Cryptography ships (runtimes/<rid>/native in the build output) could not be loaded: " +
+                "this platform is unsupported or the native asset was not deployed.", ex);
+        }
+    }
 
     /// <summary>True when <paramref name="signature"/> is a valid signature of <paramref name="message"/> by <paramref name="publicKey"/>.</summary>
-    public static unsafe bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize)
         {
             return false;
         }
 
-        fixed (byte* pk = publicKey)
-        fixed (byte* m = message)
-        fixed (byte* sig = signature)
+        // Validators and busy clients sign again and again: their imported key is reused, so the
+        // hot path allocates nothing; a key is only kept once it has produced a valid signature.
+        if (PublicKeyCache.Shared.TryGet(publicKey, out var cached))
         {
-            return Sodium.crypto_sign_ed25519_verify_detached(sig, m, (ulong)message.Length, pk) == 0;
+            return Algorithm.Verify(cached, message, signature);
         }
+
+        var imported = NSec.Cryptography.PublicKey.Import(Algorithm, publicKey, KeyBlobFormat.RawPublicKey);
+        if (!Algorithm.Verify(imported, message, signature))
+        {
+            return false;
+        }
+
+        PublicKeyCache.Shared.Add(publicKey, imported);
+        return true;
     }
 
-    internal static unsafe void Sign(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, Span<byte> signature)
-    {
-        if (secretKey.Length != Sodium.SecretKeyBytes)
-        {
-            throw new ArgumentException("An Ed25519 secret key is 64 bytes.", nameof(secretKey));
-        }
+    /// <summary>Fills <paramref name="buffer"/> with bytes from the operating system's CSPRNG.</summary>
+    public static void RandomBytes(Span<byte> buffer) => RandomNumberGenerator.Fill(buffer);
 
-        if (signature.Length < SignatureSize)
-        {
-            throw new ArgumentException("The signature buffer must hold 64 bytes.", nameof(signature));
-        }
-
-        fixed (byte* sk = secretKey)
-        fixed (byte* m = message)
-        fixed (byte* sig = signature)
-        {
-            ulong len;
-            if (Sodium.crypto_sign_ed25519_detached(sig, &len, m, (ulong)message.Length, sk) != 0)
-            {
-                throw new InvalidOperationException("libsodium failed to sign.");
-            }
-        }
-    }
-
-    internal static unsafe void KeyPairFromSeed(ReadOnlySpan<byte> seed, Span<byte> publicKey, Span<byte> secretKey)
-    {
-        if (seed.Length != SeedSize)
-        {
-            throw new ArgumentException("An Ed25519 seed is 32 bytes.", nameof(seed));
-        }
-
-        fixed (byte* s = seed)
-        fixed (byte* pk = publicKey)
-        fixed (byte* sk = secretKey)
-        {
-            if (Sodium.crypto_sign_ed25519_seed_keypair(pk, sk, s) != 0)
-            {
-                throw new InvalidOperationException("libsodium failed to derive a key pair.");
-            }
-        }
-    }
-
-    /// <summary>Fills <paramref name="buffer"/> with bytes from libsodium's CSPRNG.</summary>
-    public static unsafe void RandomBytes(Span<byte> buffer)
-    {
-        Sodium.EnsureLoaded();
-        fixed (byte* b = buffer)
-        {
-            Sodium.randombytes_buf(b, (nuint)buffer.Length);
-        }
-    }
-
-    internal static unsafe void Zero(Span<byte> buffer)
-    {
-        fixed (byte* b = buffer)
-        {
-            Sodium.sodium_memzero(b, (nuint)buffer.Length);
-        }
-    }
+    internal static void Zero(Span<byte> buffer) => CryptographicOperations.ZeroMemory(buffer);
 }

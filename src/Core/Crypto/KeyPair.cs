@@ -1,40 +1,39 @@
 using GovChain.Core.Hashing;
+using NSec.Cryptography;
 
 namespace GovChain.Core.Crypto;
 
 /// <summary>
-/// An Ed25519 signing key. The secret lives in a pinned array (so the GC never copies it)
-/// and is wiped on <see cref="Dispose"/>.
+/// An Ed25519 signing key. The secret lives in NSec's guarded native memory (never on the
+/// managed heap, so the GC never copies it) and is wiped and freed on <see cref="Dispose"/>.
 /// </summary>
 public sealed class KeyPair : IDisposable
 {
-    private readonly byte[] _secretKey;
+    // The seed must be exportable, or it could not be encrypted into a key file.
+    private static KeyCreationParameters Exportable => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+
+    private readonly Key _key;
     private readonly byte[] _publicKey;
     private bool _disposed;
 
-    private KeyPair(ReadOnlySpan<byte> seed)
+    private KeyPair(Key key)
     {
-        _secretKey = GC.AllocateArray<byte>(Sodium.SecretKeyBytes, pinned: true);
-        _publicKey = new byte[Ed25519.PublicKeySize];
-        Ed25519.KeyPairFromSeed(seed, _publicKey, _secretKey);
+        _key = key;
+        _publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
-    public static KeyPair Generate()
-    {
-        Span<byte> seed = stackalloc byte[Ed25519.SeedSize];
-        Ed25519.RandomBytes(seed);
-        try
-        {
-            return new KeyPair(seed);
-        }
-        finally
-        {
-            Ed25519.Zero(seed);
-        }
-    }
+    public static KeyPair Generate() => new(Key.Create(Ed25519.Algorithm, Exportable));
 
     /// <summary>Derives the key pair from a 32-byte RFC 8032 seed (the "private key" of the RFC).</summary>
-    public static KeyPair FromSeed(ReadOnlySpan<byte> seed) => new(seed);
+    public static KeyPair FromSeed(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != Ed25519.SeedSize)
+        {
+            throw new ArgumentException("An Ed25519 seed is 32 bytes.", nameof(seed));
+        }
+
+        return new(Key.Import(Ed25519.Algorithm, seed, KeyBlobFormat.RawPrivateKey, Exportable));
+    }
 
     public ReadOnlySpan<byte> PublicKey => _publicKey;
 
@@ -46,7 +45,12 @@ public sealed class KeyPair : IDisposable
     public void Sign(ReadOnlySpan<byte> message, Span<byte> signature)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Ed25519.Sign(_secretKey, message, signature);
+        if (signature.Length < Ed25519.SignatureSize)
+        {
+            throw new ArgumentException("The signature buffer must hold 64 bytes.", nameof(signature));
+        }
+
+        Ed25519.Algorithm.Sign(_key, message, signature[..Ed25519.SignatureSize]);
     }
 
     public byte[] Sign(ReadOnlySpan<byte> message)
@@ -60,15 +64,22 @@ public sealed class KeyPair : IDisposable
     public void ExportSeed(Span<byte> seed)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        // libsodium's secret key is seed || public key.
-        _secretKey.AsSpan(0, Ed25519.SeedSize).CopyTo(seed);
+        if (seed.Length < Ed25519.SeedSize)
+        {
+            throw new ArgumentException("The seed buffer must hold 32 bytes.", nameof(seed));
+        }
+
+        if (!_key.TryExport(KeyBlobFormat.RawPrivateKey, seed, out var written) || written != Ed25519.SeedSize)
+        {
+            throw new InvalidOperationException("NSec did not export the 32-byte Ed25519 seed.");
+        }
     }
 
     public void Dispose()
     {
         if (!_disposed)
         {
-            Ed25519.Zero(_secretKey);
+            _key.Dispose();
             _disposed = true;
         }
     }

@@ -27,6 +27,55 @@ public sealed class KeyFileTests : IDisposable
     }
 
     [Fact]
+    public void Write_NamesVersion2AndItsCipher()
+    {
+        var path = Path.Combine(_dir, "v2.key");
+        using var key = KeyPair.Generate();
+        KeyFile.Write(path, key, "pw", TestCost);
+
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal(KeyFile.FormatVersion, (int)json["version"]!);
+        Assert.Equal("xchacha20poly1305", (string?)json["cipher"]);
+        Assert.Equal(KeyFile.FormatVersion, KeyFile.ReadFormatVersion(path));
+    }
+
+    [Fact]
+    public void Read_Version2WithoutItsCipher_IsRefused()
+    {
+        var path = Path.Combine(_dir, "nocipher.key");
+        using var key = KeyPair.Generate();
+        KeyFile.Write(path, key, "pw", TestCost);
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json.AsObject().Remove("cipher");
+        File.WriteAllText(path, json.ToJsonString());
+
+        var ex = Assert.Throws<KeyFileException>(() => KeyFile.Read(path, "pw"));
+        Assert.Contains("not a GovChain key file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NonAsciiPassphrase_RoundTrips_AndADifferentNormalisationDoesNot()
+    {
+        var path = Path.Combine(_dir, "utf8.key");
+        using var key = KeyPair.Generate();
+        KeyFile.Write(path, key, "caf\u00e9 \u2603", TestCost);
+
+        using var restored = KeyFile.Read(path, "caf\u00e9 \u2603");
+        Assert.Equal(key.PublicKeyHex, restored.PublicKeyHex);
+        Assert.Throws<KeyFileException>(() => KeyFile.Read(path, "cafe\u0301 \u2603"));
+    }
+
+    [Fact]
+    public void Write_CostOutOfRange_IsRefusedBeforeAnythingIsWritten()
+    {
+        var path = Path.Combine(_dir, "cost.key");
+        using var key = KeyPair.Generate();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => KeyFile.Write(path, key, "pw", new KeyFile.KdfCost(0, 1UL << 20)));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Write_CreatesFileReadableOnlyByOwner()
     {
         var path = Path.Combine(_dir, "mode.key");

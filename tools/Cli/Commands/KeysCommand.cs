@@ -6,7 +6,7 @@ using GovChain.Core.Hashing;
 
 namespace GovChain.Cli.Commands;
 
-/// <summary><c>govchain keys new | show</c>: operators' Ed25519 keys, encrypted at rest.</summary>
+/// <summary><c>govchain keys new | show | upgrade</c>: operators' Ed25519 keys, encrypted at rest.</summary>
 internal static class KeysCommand
 {
     public static Command Create()
@@ -14,6 +14,7 @@ internal static class KeysCommand
         var keys = new Command("keys", "Create and inspect encrypted Ed25519 key files.");
         keys.Subcommands.Add(CreateNew());
         keys.Subcommands.Add(CreateShow());
+        keys.Subcommands.Add(CreateUpgrade());
         return keys;
     }
 
@@ -63,9 +64,11 @@ internal static class KeysCommand
             }
 
             byte[] publicKey;
+            bool legacy;
             try
             {
                 publicKey = KeyFile.ReadPublicKey(path);
+                legacy = KeyFile.ReadFormatVersion(path) == KeyFile.LegacyFormatVersion;
                 if (result.GetValue(check))
                 {
                     using var key = KeyFile.Read(path, Passphrases.Read(result.GetValue(PassphraseFileOption), confirm: false));
@@ -77,6 +80,49 @@ internal static class KeysCommand
             }
 
             Print(result, path, publicKey);
+            if (legacy)
+            {
+                Console.Error.WriteLine(
+                    $"note: '{path}' is a version-{KeyFile.LegacyFormatVersion} key file (XSalsa20-Poly1305); it still opens. " +
+                    $"Rewrite it as version {KeyFile.FormatVersion} (XChaCha20-Poly1305) with 'govchain keys upgrade {path}'.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateUpgrade()
+    {
+        var file = new Argument<string>("file") { Description = "A key file of an older version, rewritten in place." };
+        var command = new Command(
+            "upgrade",
+            $"Rewrite a version-{KeyFile.LegacyFormatVersion} key file as version {KeyFile.FormatVersion}, with the same key, passphrase and Argon2id limits.")
+        {
+            file,
+            PassphraseFileOption,
+        };
+        command.SetAction(result =>
+        {
+            var path = result.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                throw new CliError($"key file '{path}' does not exist");
+            }
+
+            try
+            {
+                var upgraded = KeyFile.Upgrade(path, Passphrases.Read(result.GetValue(PassphraseFileOption), confirm: false));
+                Console.Error.WriteLine(upgraded
+                    ? $"upgraded '{path}' to key-file version {KeyFile.FormatVersion} (XChaCha20-Poly1305)"
+                    : $"'{path}' already is key-file version {KeyFile.FormatVersion}; left unchanged");
+                Print(result, path, KeyFile.ReadPublicKey(path));
+            }
+            catch (KeyFileException ex)
+            {
+                throw new CliError(ex.Message);
+            }
+
             return 0;
         });
         return command;
