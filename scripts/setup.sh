@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what GovChain needs beyond the .NET SDK: the native libraries (RocksDB, libsodium)
+# Installs what GovChain needs beyond the .NET SDK: the native library libsodium (RocksDB comes
+# with its NuGet package, native library included)
 # and, with --npm, the Node.js packages the interoperability tests drive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ done
 
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH; install .NET 10 first"
 
-native_packages=(librocksdb7.8 libsodium23)
+native_packages=(libsodium23)
 missing=()
 for pkg in "${native_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -93,6 +93,12 @@ public sealed partial class NodeDatabase : IDisposable
         {
             kv = RocksKeyValueStore.Open(fullPath, new RocksEngineOptions(options.BlockCacheBytes, createNew));
         }
+        catch (StorageEngineUnavailableException ex)
+        {
+            // Nothing about this directory: the message says what is missing.
+            LogOpenFailed(log, fullPath, ex.Message);
+            throw;
+        }
         catch (StorageCorruptionException ex)
         {
             LogOpenFailed(log, fullPath, ex.Message);

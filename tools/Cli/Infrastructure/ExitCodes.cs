@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>'node run': the node's configuration file is missing or invalid.</summary>
     public const int BadConfiguration = 2;
 
-    /// <summary>A native library (RocksDB, libsodium) is missing: the message says what to install.</summary>
+    /// <summary>A native library cannot be loaded (libsodium not installed, or no RocksDB build in the RocksDB package for this platform): the message says what to do.</summary>
     public const int NativeLibraryMissing = 3;
 
     /// <summary>A proof that does not hold (tampered, of another chain, corrupt).</summary>
