@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what GovChain needs beyond the .NET SDK: the native RocksDB library (libsodium comes
-# inside the NSec.Cryptography package) and, with --npm, the Node.js packages the interoperability tests drive.
+# Installs what GovChain needs beyond the .NET SDK. Its native libraries come inside NuGet
+# packages (RocksDB with the RocksDB package, libsodium with NSec.Cryptography), so nothing is
+# installed with apt; with --npm it installs the Node.js packages the interoperability tests drive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,25 +17,6 @@ for arg in "$@"; do
 done
 
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH; install .NET 10 first"
-
-native_packages=(librocksdb7.8)
-missing=()
-for pkg in "${native_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing native libraries: ${missing[*]}"
-  sudo_cmd=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "need root (or sudo) to run: apt-get install -y ${missing[*]}"
-    sudo_cmd=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq || die "apt-get update failed"
-  "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install -y ${missing[*]} failed"
-else
-  say "native libraries present: ${native_packages[*]}"
-fi
 
 if [ "$with_npm" -eq 1 ]; then
   js_dir=tests/GovChain.Interop.Tests/js

@@ -27,13 +27,19 @@ public sealed partial class NodeDatabase : IDisposable
     private readonly IConsensusWal _wal;
     private int _disposed;
 
-    private NodeDatabase(IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options, string location, ILogger? walLogger = null)
+    private NodeDatabase(
+        IKeyValueStore kv, string chainId, Hash32 genesisHash, StorageOptions options, string location, ILogger? walLogger = null, string? engine = null)
     {
         _kv = kv;
         ChainId = chainId;
         GenesisHash = genesisHash;
         Location = location;
         CheckOrWriteMarker(kv, chainId, genesisHash, location, options);
+        if (engine is not null)
+        {
+            RecordEngine(kv, engine, options);
+        }
+
         var (lastHeight, lastHash) = ReadLastCommitted(kv);
         var commitLock = new Lock();
         _state = new StateStore(kv, options, commitLock, lastHeight);
@@ -61,7 +67,10 @@ public sealed partial class NodeDatabase : IDisposable
     /// Opens (or creates) the database in <paramref name="directory"/>. Throws
     /// <see cref="StorageException"/> with the reason when the directory holds something else or
     /// another chain's data, <see cref="StorageCorruptionException"/> when it is damaged, and
-    /// <see cref="Core.Native.NativeLibraryMissingException"/> when librocksdb7.8 is not installed.
+    /// <see cref="StorageEngineUnavailableException"/> when the RocksDB native library cannot be
+    /// loaded on this platform. A directory last written by an older RocksDB release is upgraded
+    /// in place, which an older RocksDB cannot open afterwards: that is logged (event 4002) before
+    /// RocksDB opens it.
     /// </summary>
     public static NodeDatabase Open(
         string directory, string chainId, Hash32 genesisHash, StorageOptions? options = null, ILogger<NodeDatabase>? logger = null)
@@ -74,11 +83,21 @@ public sealed partial class NodeDatabase : IDisposable
         var started = Stopwatch.GetTimestamp();
         var fullPath = Path.GetFullPath(directory);
         var createNew = CheckDirectory(fullPath);
+        if (!createNew)
+        {
+            WarnOnEngineChange(log, fullPath);
+        }
 
         RocksKeyValueStore kv;
         try
         {
             kv = RocksKeyValueStore.Open(fullPath, new RocksEngineOptions(options.BlockCacheBytes, createNew));
+        }
+        catch (StorageEngineUnavailableException ex)
+        {
+            // Nothing about this directory: the message says what is missing.
+            LogOpenFailed(log, fullPath, ex.Message);
+            throw;
         }
         catch (StorageCorruptionException ex)
         {
@@ -93,7 +112,7 @@ public sealed partial class NodeDatabase : IDisposable
 
         try
         {
-            var db = new NodeDatabase(kv, chainId, genesisHash, options, fullPath, log);
+            var db = new NodeDatabase(kv, chainId, genesisHash, options, fullPath, log, EngineName);
             LogOpened(log, fullPath, chainId, db.Blocks.LastHeight, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return db;
         }
@@ -165,6 +184,60 @@ public sealed partial class NodeDatabase : IDisposable
             throw;
         }
     }
+
+    private static string EngineName => "rocksdb " + RocksDataVersion.Engine.ToString(3);
+
+    /// <summary>
+    /// Says, before RocksDB touches the directory, when it was last written by another RocksDB
+    /// release: opening it with a newer one is a one-way upgrade (new SSTs are written in a table
+    /// format the older release cannot read), and an older one may not open it at all.
+    /// </summary>
+    private static void WarnOnEngineChange(ILogger log, string path)
+    {
+        Version? stored;
+        try
+        {
+            stored = RocksDataVersion.LastWrittenBy(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // RocksDB's own open reports an unreadable directory with its reason.
+            return;
+        }
+
+        var engine = RocksDataVersion.Engine;
+        if (stored is null)
+        {
+            return;
+        }
+
+        if (RocksDataVersion.IsOlderRelease(stored, engine))
+        {
+            LogOneWayUpgrade(log, path, stored.ToString(), engine.ToString(3));
+        }
+        else if (RocksDataVersion.IsOlderRelease(engine, stored))
+        {
+            LogWrittenByNewer(log, path, stored.ToString(), engine.ToString(3));
+        }
+    }
+
+    /// <summary>Keeps in the meta family which engine release last opened the database for writing.</summary>
+    private static void RecordEngine(IKeyValueStore kv, string engine, StorageOptions options)
+    {
+        var value = Encoding.UTF8.GetBytes(engine);
+        if (kv.Get(Column.Meta, StorageKeys.EngineVersion) is { } stored && stored.AsSpan().SequenceEqual(value))
+        {
+            return;
+        }
+
+        using var batch = kv.CreateBatch();
+        batch.Put(Column.Meta, StorageKeys.EngineVersion, value);
+        kv.Write(batch, options.SyncWrites);
+    }
+
+    /// <summary>The engine release recorded in the meta family ("rocksdb 11.12.0"), or null (in memory, or written before it was recorded).</summary>
+    internal string? RecordedEngine =>
+        _kv.Get(Column.Meta, StorageKeys.EngineVersion) is { } value ? Encoding.UTF8.GetString(value) : null;
 
     /// <summary>Returns true when a new database is to be created; throws when the directory holds something that is not one.</summary>
     private static bool CheckDirectory(string path)
@@ -270,4 +343,13 @@ public sealed partial class NodeDatabase : IDisposable
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Cannot open node database {Path}: {Reason}")]
     private static partial void LogOpenFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+        Message = "Node database {Path} was last written by RocksDB {StoredVersion}; opening it with RocksDB {EngineVersion} upgrades it one way: " +
+                  "RocksDB {StoredVersion} (such as Debian's librocksdb) cannot open it afterwards. Keep a copy of the directory to be able to go back")]
+    private static partial void LogOneWayUpgrade(ILogger logger, string path, string storedVersion, string engineVersion);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Node database {Path} was last written by RocksDB {StoredVersion}, newer than this node's RocksDB {EngineVersion}: it may not open, or may not read what the newer release wrote")]
+    private static partial void LogWrittenByNewer(ILogger logger, string path, string storedVersion, string engineVersion);
 }

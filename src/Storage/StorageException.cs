@@ -38,3 +38,25 @@ public sealed class StorageCorruptionException : StorageException
     {
     }
 }
+
+/// <summary>
+/// The storage engine itself cannot run here: the RocksDB native library that the RocksDB
+/// package ships could not be loaded (an unsupported platform or an incomplete install).
+/// Retrying does not help.
+/// </summary>
+public sealed class StorageEngineUnavailableException : StorageException
+{
+    public StorageEngineUnavailableException()
+    {
+    }
+
+    public StorageEngineUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public StorageEngineUnavailableException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -18,6 +18,9 @@ internal static class StorageKeys
     public static readonly byte[] LastCommitted = "govchain.last_committed"u8.ToArray();
     public static readonly byte[] OldestStateHeight = "govchain.oldest_state_height"u8.ToArray();
 
+    /// <summary>The storage engine release that last opened the database for writing ("rocksdb 11.12.0").</summary>
+    public static readonly byte[] EngineVersion = "govchain.engine_version"u8.ToArray();
+
     public static byte[] Height(ulong height)
     {
         var key = new byte[HeightSize];

@@ -1,59 +1,45 @@
-using GovChain.Storage.Native;
+using RocksDbSharp;
 
 namespace GovChain.Storage.Engine;
 
 /// <summary>A RocksDB iterator; key and value point into RocksDB's memory until the next move.</summary>
-internal sealed unsafe class RocksCursor : IKeyValueCursor
+internal sealed class RocksCursor : IKeyValueCursor
 {
-    private readonly IteratorHandle _iterator;
+    private readonly Iterator _iterator;
+    private readonly RocksLease _lease;
 
-    public RocksCursor(IteratorHandle iterator) => _iterator = iterator;
+    /// <param name="parent">The database, or the snapshot the iterator reads (which itself holds the database).</param>
+    public RocksCursor(Iterator iterator, RocksLease parent)
+    {
+        _iterator = iterator;
+        _lease = new RocksLease(iterator, parent);
+    }
 
     public bool Valid
     {
         get
         {
-            if (RocksDbNative.rocksdb_iter_valid(_iterator) != 0)
+            if (_iterator.Valid())
             {
                 return true;
             }
 
             // An iterator also stops being valid on an I/O or checksum error: report it rather than a silent end.
-            RocksDbNative.rocksdb_iter_get_error(_iterator, out var error);
-            RocksDbNative.ThrowIfError(error);
+            Native.Instance.rocksdb_iter_get_error(_iterator.Handle, out var error);
+            RocksErrors.ThrowIfError(error);
             return false;
         }
     }
 
-    public ReadOnlySpan<byte> Key
-    {
-        get
-        {
-            var key = RocksDbNative.rocksdb_iter_key(_iterator, out var length);
-            return new ReadOnlySpan<byte>(key, checked((int)length));
-        }
-    }
+    public ReadOnlySpan<byte> Key => _iterator.GetKeySpan();
 
-    public ReadOnlySpan<byte> Value
-    {
-        get
-        {
-            var value = RocksDbNative.rocksdb_iter_value(_iterator, out var length);
-            return new ReadOnlySpan<byte>(value, checked((int)length));
-        }
-    }
+    public ReadOnlySpan<byte> Value => _iterator.GetValueSpan();
 
-    public void Seek(ReadOnlySpan<byte> key)
-    {
-        fixed (byte* k = key)
-        {
-            RocksDbNative.rocksdb_iter_seek(_iterator, k, (nuint)key.Length);
-        }
-    }
+    public void Seek(ReadOnlySpan<byte> key) => _iterator.Seek(key);
 
-    public void SeekToFirst() => Seek([]);
+    public void SeekToFirst() => _iterator.SeekToFirst();
 
-    public void Next() => RocksDbNative.rocksdb_iter_next(_iterator);
+    public void Next() => _iterator.Next();
 
-    public void Dispose() => _iterator.Dispose();
+    public void Dispose() => _lease.Dispose();
 }

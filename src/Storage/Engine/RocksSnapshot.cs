@@ -1,4 +1,4 @@
-using GovChain.Storage.Native;
+using RocksDbSharp;
 
 namespace GovChain.Storage.Engine;
 
@@ -6,27 +6,23 @@ namespace GovChain.Storage.Engine;
 internal sealed class RocksSnapshot : IKeyValueSnapshot
 {
     private readonly RocksKeyValueStore _store;
-    private readonly SnapshotHandle _snapshot;
-    private readonly ReadOptionsHandle _read;
+    private readonly RocksLease _lease;
+    private readonly ReadOptions _read;
 
     public RocksSnapshot(RocksKeyValueStore store)
     {
         _store = store;
-        _snapshot = new SnapshotHandle(store.Db);
-        _read = new ReadOptionsHandle();
-        RocksDbNative.rocksdb_readoptions_set_verify_checksums(_read, 1);
-        RocksDbNative.rocksdb_readoptions_set_snapshot(_read, _snapshot);
+        var snapshot = store.Db.CreateSnapshot();
+        _lease = new RocksLease(snapshot, store.Lease);
+        _read = new ReadOptions().SetVerifyChecksums(true).SetSnapshot(snapshot);
     }
 
     public byte[]? Get(Column column, ReadOnlySpan<byte> key) => _store.Get(_read, column, key);
 
-    // The iterator keeps the snapshot alive, so disposing the snapshot before its cursors is safe.
+    // The cursor's lease holds the snapshot's, so disposing the snapshot before its cursors is
+    // safe; the iterator keeps the read options (which point at the snapshot) from being collected.
     public IKeyValueCursor OpenCursor(Column column) =>
-        new RocksCursor(new IteratorHandle(_store.Db, _read, _store.Family(column), _snapshot));
+        new RocksCursor(_store.Db.NewIterator(_store.Family(column), _read), _lease);
 
-    public void Dispose()
-    {
-        _read.Dispose();
-        _snapshot.Dispose();
-    }
+    public void Dispose() => _lease.Dispose();
 }

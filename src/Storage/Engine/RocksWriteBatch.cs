@@ -1,4 +1,4 @@
-using GovChain.Storage.Native;
+using RocksDbSharp;
 
 namespace GovChain.Storage.Engine;
 
@@ -8,35 +8,27 @@ internal sealed unsafe class RocksWriteBatch : IKeyValueBatch
     public RocksWriteBatch(RocksKeyValueStore store)
     {
         Store = store;
-        Handle = new WriteBatchHandle();
+        Batch = new WriteBatch();
     }
 
     internal RocksKeyValueStore Store { get; }
 
-    internal WriteBatchHandle Handle { get; }
+    internal WriteBatch Batch { get; }
 
-    public int Count => RocksDbNative.rocksdb_writebatch_count(Handle);
+    public int Count => Batch.Count();
 
     public long ByteSize { get; private set; }
 
+    // Spans go in pinned, without a managed copy (RocksDbSharp's span overloads fix them in place).
     public void Put(Column column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            RocksDbNative.rocksdb_writebatch_put_cf(Handle, Store.Family(column), k, (nuint)key.Length, v, (nuint)value.Length);
-        }
-
+        Batch.Put(key, value, Store.Family(column));
         ByteSize += key.Length + value.Length;
     }
 
     public void Delete(Column column, ReadOnlySpan<byte> key)
     {
-        fixed (byte* k = key)
-        {
-            RocksDbNative.rocksdb_writebatch_delete_cf(Handle, Store.Family(column), k, (nuint)key.Length);
-        }
-
+        Batch.Delete(key, Store.Family(column));
         ByteSize += key.Length;
     }
 
@@ -45,12 +37,11 @@ internal sealed unsafe class RocksWriteBatch : IKeyValueBatch
         fixed (byte* s = start)
         fixed (byte* e = end)
         {
-            RocksDbNative.rocksdb_writebatch_delete_range_cf(
-                Handle, Store.Family(column), s, (nuint)start.Length, e, (nuint)end.Length);
+            Batch.DeleteRange(s, (ulong)start.Length, e, (ulong)end.Length, Store.Family(column));
         }
 
         ByteSize += start.Length + end.Length;
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose() => Batch.Dispose();
 }

@@ -155,11 +155,17 @@ public sealed class RocksDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void NativeLibrary_IsRegisteredUnderItsDebianPackage()
+    public void NativeLibrary_IsTheOneTheRocksDbPackageShips()
     {
-        // Opening loads librocksdb through the resolver; a second load by the short name must resolve to it.
         Open().Dispose();
-        Assert.NotEqual(0, GovChain.Core.Native.NativeLibraryResolver.Load("rocksdb"));
+
+        // Not a system library: the build the package puts in this program's runtimes folder.
+        var loaded = NativeImport.Auto.LoadedPath;
+        Assert.NotNull(loaded);
+        var full = Path.GetFullPath(loaded);
+        Assert.True(File.Exists(full), full);
+        Assert.Contains(Path.Combine("runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native"), full, StringComparison.Ordinal);
+        Assert.StartsWith("librocksdb", Path.GetFileName(full), StringComparison.Ordinal);
     }
 
     private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;

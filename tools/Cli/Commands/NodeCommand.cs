@@ -19,7 +19,7 @@ internal static class NodeCommand
         var node = new Command("node", "Run a department's node.");
         var config = new Option<string>("--config") { Description = "The node's JSON configuration file (GOVCHAIN__* variables override it).", Required = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level written.", DefaultValueFactory = _ => LogLevel.Information };
-        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library is missing; 9 the storage failed (at start or while running); 10 the node stopped on a consensus or execution fault. After 9 or 10 a supervisor restarts it.") { config, logLevel };
+        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library cannot be loaded; 9 the storage failed (at start or while running); 10 the node stopped on a consensus or execution fault. After 9 or 10 a supervisor restarts it.") { config, logLevel };
         run.SetAction(async (result, cancellationToken) =>
         {
             NodeOptions options;
@@ -52,6 +52,12 @@ internal static class NodeCommand
             catch (NodeConfigurationException ex)
             {
                 throw new CliError(ex.Message, ExitCodes.BadConfiguration);
+            }
+            catch (StorageEngineUnavailableException ex)
+            {
+                // Not the data directory: RocksDB's native library does not load here, which a
+                // restart does not change.
+                throw new CliError(ex.Message, ExitCodes.NativeLibraryMissing);
             }
             catch (StorageException ex)
             {

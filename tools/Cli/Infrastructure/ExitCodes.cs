@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>'node run': the node's configuration file is missing or invalid.</summary>
     public const int BadConfiguration = 2;
 
-    /// <summary>A native library (RocksDB) is missing: the message says what to install.</summary>
+    /// <summary>A native library that ships inside a package (RocksDB, libsodium) has no build for this platform or cannot load: the message says which.</summary>
     public const int NativeLibraryMissing = 3;
 
     /// <summary>A proof that does not hold (tampered, of another chain, corrupt).</summary>
