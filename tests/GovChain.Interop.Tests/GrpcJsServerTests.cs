@@ -11,6 +11,8 @@ public sealed class GrpcJsServerFixture : IAsyncLifetime
 {
     private Process? _process;
 
+    public Uri Address { get; private set; } = null!;
+
     public GrpcChannel Channel { get; private set; } = null!;
 
     public Proto.Interop.InteropClient Client { get; private set; } = null!;
@@ -25,7 +27,8 @@ public sealed class GrpcJsServerFixture : IAsyncLifetime
             throw new InvalidOperationException($"the grpc-js server did not start: {line} {error}");
         }
 
-        Channel = OpenChannel(new Uri("http://127.0.0.1:" + line["PORT ".Length..].Trim()));
+        Address = new Uri("http://127.0.0.1:" + line["PORT ".Length..].Trim());
+        Channel = OpenChannel(Address);
         Client = new Proto.Interop.InteropClient(Channel);
     }
 
@@ -169,12 +172,21 @@ public class GrpcJsServerTests(GrpcJsServerFixture fixture) : IClassFixture<Grpc
     [Fact]
     public async Task GzipRequestsAndLargeMessage_ToGrpcJs_RoundTrip()
     {
+        var sent = new RequestEncodings(new SocketsHttpHandler());
+        using var channel = GrpcChannel.ForAddress(fixture.Address, new GrpcChannelOptions
+        {
+            HttpHandler = sent,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 8 * 1024 * 1024,
+        });
+
         // Grpc.Net.Client compresses a call's request messages when the call names an encoding
         // in this header (the header itself is not sent); gzip is among its default providers.
         var gzip = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
         var body = ByteString.CopyFrom(Enumerable.Range(0, 3 * 1024 * 1024).Select(i => (byte)(i % 251)).ToArray());
-        var reply = await Client.UnaryAsync(new Request { Body = body, Text = "gz" }, gzip).ResponseAsync.WaitAsync(Bound);
+        var reply = await new Proto.Interop.InteropClient(channel).UnaryAsync(new Request { Body = body, Text = "gz" }, gzip).ResponseAsync.WaitAsync(Bound);
         Assert.Equal(body, reply.Body);
+        Assert.Equal(["gzip"], sent.Encodings);
     }
 
     [Fact]
@@ -183,5 +195,19 @@ public class GrpcJsServerTests(GrpcJsServerFixture fixture) : IClassFixture<Grpc
         var replies = await Task.WhenAll(Enumerable.Range(0, 200)
             .Select(i => Client.UnaryAsync(new Request { Text = "c" + i }).ResponseAsync)).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(0, 200).Select(i => "c" + i), replies.Select(r => r.Text));
+    }
+}
+
+/// <summary>Records the <c>grpc-encoding</c> of each request a channel sends, to show its messages were compressed.</summary>
+internal sealed class RequestEncodings(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _encodings = new();
+
+    public IReadOnlyCollection<string> Encodings => _encodings;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        _encodings.Enqueue(request.Headers.TryGetValues("grpc-encoding", out var values) ? string.Join(',', values) : "identity");
+        return base.SendAsync(request, cancellationToken);
     }
 }
