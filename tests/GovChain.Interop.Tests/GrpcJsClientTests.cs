@@ -1,23 +1,37 @@
 using System.Globalization;
 using System.Text.Json;
-using GovChain.Rpc;
-using GovChain.Rpc.Health;
+using GovChain.Grpc.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GovChain.Interop.Tests;
 
-/// <summary>Our server hosting the interop and health services, called by grpc-js.</summary>
+/// <summary>Our server (a <see cref="GrpcEndpoint"/> hosting the interop and standard health services), called by grpc-js.</summary>
 public sealed class OurServerFixture : IAsyncLifetime
 {
     public InteropService Service { get; } = new();
 
-    public RpcServer Server { get; private set; } = null!;
+    public GrpcEndpoint Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         NodeRunner.EnsureAvailable();
-        Server = new RpcServer(new RpcServerOptions { MaxReceiveMessageBytes = 8 * 1024 * 1024 })
-            .AddService(Service.Definition)
-            .AddService(new HealthService().Definition);
+        Server = GrpcEndpoint.Create(new GrpcEndpointOptions(), services =>
+        {
+            // Above the 3 MiB message of the large-message test, as the grpc-js side allows.
+            services.AddStrictGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
+            services.AddSingleton(Service);
+            // The whole server ("") is reported from its one check (a service with no checks is
+            // UNKNOWN, not SERVING); any other service name is NOT_FOUND.
+            services.AddGrpcHealthChecks(o => o.Services.Map(string.Empty, _ => true))
+                .AddCheck("interop", () => HealthCheckResult.Healthy());
+        }, app =>
+        {
+            app.MapGrpcService<InteropService>();
+            app.MapGrpcHealthChecksService();
+        });
         await Server.StartAsync();
     }
 
@@ -132,7 +146,7 @@ public class GrpcJsClientTests(OurServerFixture fixture) : IClassFixture<OurServ
     private async Task<JsonElement> RunAsync(string scenario)
     {
         var output = await NodeRunner.RunAsync(
-            ScriptTimeout, "client.js", fixture.Server.Port.ToString(CultureInfo.InvariantCulture), scenario, NodeRunner.RpcProtoDirectory);
+            ScriptTimeout, "client.js", fixture.Server.Port.ToString(CultureInfo.InvariantCulture), scenario);
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 }

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using GovChain.Rpc;
-using GovChain.Rpc.Tests;
+using GovChain.Grpc.Server;
+using GovChain.Interop.Tests.Support;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovChain.Interop.Tests;
 
@@ -12,7 +15,7 @@ public sealed class GrpcJsTlsTests : IAsyncLifetime
     private readonly X509Certificate2 _serverCert = TestCertificates.SelfSigned("node.land-registry");
     private readonly X509Certificate2 _clientCert = TestCertificates.SelfSigned("agency.finance");
     private readonly string _pemDir = Path.Combine(Path.GetTempPath(), "govchain-interop-" + Guid.NewGuid().ToString("N"));
-    private RpcServer _server = null!;
+    private GrpcEndpoint _server = null!;
 
     public async Task InitializeAsync()
     {
@@ -21,8 +24,14 @@ public sealed class GrpcJsTlsTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_pemDir, "server.crt"), _serverCert.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_pemDir, "client.crt"), _clientCert.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_pemDir, "client.key"), _clientCert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        _server = new RpcServer(new RpcServerOptions { Security = ServerSecurity.MutualTls(_serverCert, [_clientCert]) })
-            .AddService(new InteropService().Definition);
+        _server = GrpcEndpoint.Create(
+            new GrpcEndpointOptions { Security = ServerSecurity.MutualTls(_serverCert, [_clientCert]) },
+            services =>
+            {
+                services.AddStrictGrpc();
+                services.AddSingleton(new InteropService());
+            },
+            app => app.MapGrpcService<InteropService>());
         await _server.StartAsync();
     }
 
@@ -52,7 +61,7 @@ public sealed class GrpcJsTlsTests : IAsyncLifetime
     private async Task<JsonElement> RunAsync(string scenario)
     {
         var output = await NodeRunner.RunAsync(
-            TimeSpan.FromSeconds(40), "client.js", _server.Port.ToString(CultureInfo.InvariantCulture), scenario, NodeRunner.RpcProtoDirectory, _pemDir);
+            TimeSpan.FromSeconds(40), "client.js", _server.Port.ToString(CultureInfo.InvariantCulture), scenario, _pemDir);
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 }

@@ -1,59 +1,57 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Google.Protobuf;
 using GovChain.Interop.Tests.Proto;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Interop.Tests;
 
+/// <summary>Method descriptors beside the generated ones, for calls the generated client cannot make.</summary>
 public static class InteropMethods
 {
     public const string Service = "govchain.interop.Interop";
 
-    public static readonly Method<Request, Reply> Unary = Method.Unary(Service, "Unary", Request.Parser, Reply.Parser);
-    public static readonly Method<Request, Reply> ServerStream = Method.ServerStreaming(Service, "ServerStream", Request.Parser, Reply.Parser);
-    public static readonly Method<Request, Reply> ClientStream = Method.ClientStreaming(Service, "ClientStream", Request.Parser, Reply.Parser);
-    public static readonly Method<Request, Reply> Duplex = Method.DuplexStreaming(Service, "Duplex", Request.Parser, Reply.Parser);
+    /// <summary>A method the service does not have, called with the service's own message types.</summary>
+    public static readonly Method<Request, Reply> Missing = new(
+        MethodType.Unary, Service, "Missing", Marshal(Request.Parser), Marshal(Reply.Parser));
+
+    private static Marshaller<T> Marshal<T>(MessageParser<T> parser)
+        where T : IMessage<T> => Marshallers.Create(m => m.ToByteArray(), parser.ParseFrom);
 }
 
-/// <summary>Our implementation of the interop service; behaves like js/server.js.</summary>
-public sealed class InteropService
+/// <summary>Our implementation of the interop service on Grpc.AspNetCore; behaves like js/server.js.</summary>
+public sealed class InteropService : Proto.Interop.InteropBase
 {
     public ConcurrentDictionary<string, TaskCompletionSource> Cancelled { get; } = new();
-
-    public ServiceDefinition Definition => ServiceDefinition.CreateBuilder()
-        .AddUnary(InteropMethods.Unary, UnaryAsync)
-        .AddServerStreaming(InteropMethods.ServerStream, ServerStreamAsync)
-        .AddClientStreaming(InteropMethods.ClientStream, ClientStreamAsync)
-        .AddDuplexStreaming(InteropMethods.Duplex, DuplexAsync)
-        .Build();
 
     public Task CancellationObserved(string text) => Probe(text).Task;
 
     private TaskCompletionSource Probe(string text) =>
         Cancelled.GetOrAdd(text, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    private async Task<Reply> UnaryAsync(Request request, ServerCallContext context)
+    public override async Task<Reply> Unary(Request request, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context);
         await DelayAsync(request, context);
         FailIfAsked(request);
         return new Reply { Text = request.Text, Body = request.Body };
     }
 
-    private async Task ServerStreamAsync(Request request, IAsyncStreamWriter<Reply> responses, ServerCallContext context)
+    public override async Task ServerStream(Request request, IServerStreamWriter<Reply> responseStream, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context);
         try
         {
             for (var i = 0; i < request.Count; i++)
             {
-                await responses.WriteAsync(new Reply { Text = request.Text, Index = i });
+                await responseStream.WriteAsync(new Reply { Text = request.Text, Index = i }, context.CancellationToken);
                 await DelayAsync(request, context);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
-            // Cancellation may surface in a write as well as in the delay.
+            // Cancellation may surface in a write as well as in the delay, and Grpc.AspNetCore
+            // reports a write to a call already cancelled as InvalidOperationException.
             Probe(request.Text).TrySetResult();
             throw;
         }
@@ -61,12 +59,12 @@ public sealed class InteropService
         FailIfAsked(request);
     }
 
-    private static async Task<Reply> ClientStreamAsync(IAsyncStreamReader<Request> requests, ServerCallContext context)
+    public override async Task<Reply> ClientStream(IAsyncStreamReader<Request> requestStream, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context);
         var text = new StringBuilder();
         var count = 0;
-        await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             FailIfAsked(request);
             text.Append(request.Text);
@@ -76,19 +74,21 @@ public sealed class InteropService
         return new Reply { Text = text.ToString(), Index = count };
     }
 
-    private static async Task DuplexAsync(IAsyncStreamReader<Request> requests, IAsyncStreamWriter<Reply> responses, ServerCallContext context)
+    public override async Task Duplex(IAsyncStreamReader<Request> requestStream, IServerStreamWriter<Reply> responseStream, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context);
         var index = 0;
-        await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             FailIfAsked(request);
-            await responses.WriteAsync(new Reply { Text = request.Text, Index = index++, Body = request.Body });
+            await responseStream.WriteAsync(new Reply { Text = request.Text, Index = index++, Body = request.Body }, context.CancellationToken);
         }
     }
 
-    private static void EchoMetadata(ServerCallContext context)
+    /// <summary>Sends every <c>x-</c> request header back as an <c>echo-</c> response header now and as a <c>trailer-</c> trailer at the end.</summary>
+    private static Task EchoMetadataAsync(ServerCallContext context)
     {
+        var headers = new Metadata();
         foreach (var entry in context.RequestHeaders)
         {
             if (!entry.Key.StartsWith("x-", StringComparison.Ordinal))
@@ -98,15 +98,17 @@ public sealed class InteropService
 
             if (entry.IsBinary)
             {
-                context.ResponseHeaders.Add("echo-" + entry.Key, entry.ValueBytes!);
-                context.ResponseTrailers.Add("trailer-" + entry.Key, entry.ValueBytes!);
+                headers.Add("echo-" + entry.Key, entry.ValueBytes);
+                context.ResponseTrailers.Add("trailer-" + entry.Key, entry.ValueBytes);
             }
             else
             {
-                context.ResponseHeaders.Add("echo-" + entry.Key, entry.Value!);
-                context.ResponseTrailers.Add("trailer-" + entry.Key, entry.Value!);
+                headers.Add("echo-" + entry.Key, entry.Value);
+                context.ResponseTrailers.Add("trailer-" + entry.Key, entry.Value);
             }
         }
+
+        return context.WriteResponseHeadersAsync(headers);
     }
 
     private async Task DelayAsync(Request request, ServerCallContext context)
@@ -131,7 +133,7 @@ public sealed class InteropService
     {
         if (request.FailCode != 0)
         {
-            throw new RpcException((StatusCode)request.FailCode, request.FailMessage);
+            throw new RpcException(new Status((StatusCode)request.FailCode, request.FailMessage));
         }
     }
 }

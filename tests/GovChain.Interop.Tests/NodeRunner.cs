@@ -8,8 +8,6 @@ public static class NodeRunner
 {
     public static string JsDirectory { get; } = Metadata("InteropJsDirectory");
 
-    public static string RpcProtoDirectory { get; } = Path.GetFullPath(Metadata("RpcProtoDirectory"));
-
     /// <summary>Throws with the set-up command to run when Node.js or the npm packages are missing.</summary>
     public static void EnsureAvailable()
     {

@@ -1,9 +1,9 @@
 'use strict';
 // A grpc-js client that runs one scenario against a server on 127.0.0.1:<port> and prints
-// what it observed as one JSON line. Usage: node client.js <port> <scenario> <healthProtoDir>
+// what it observed as one JSON line. Usage: node client.js <port> <scenario> [<pemDir>]
 const { grpc, loadInterop, loadHealth } = require('./common');
 
-const [port, scenario, healthProtoDir, pemDir] = process.argv.slice(2);
+const [port, scenario, pemDir] = process.argv.slice(2);
 const address = '127.0.0.1:' + port;
 const { definition, proto } = loadInterop();
 const insecure = grpc.credentials.createInsecure();
@@ -132,7 +132,7 @@ const scenarios = {
     return tlsUnary(false);
   },
   async health() {
-    const health = loadHealth(healthProtoDir);
+    const health = loadHealth();
     const c = new health.Health(address, insecure);
     const check = (service) => new Promise((resolve) => c.Check({ service }, (error, reply) => {
       resolve(error ? { code: error.code } : { code: 0, status: reply.status });

@@ -1,5 +1,5 @@
 'use strict';
-// Loads the interop service definition the same way for the client and the server scripts.
+// Loads the interop and health service definitions the same way for the client and the server scripts.
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
@@ -11,8 +11,8 @@ function loadInterop() {
   return { definition, proto: grpc.loadPackageDefinition(definition).govchain.interop };
 }
 
-function loadHealth(protoDir) {
-  const definition = protoLoader.loadSync(path.join(protoDir, 'health.proto'), loaderOptions);
+function loadHealth() {
+  const definition = protoLoader.loadSync(path.join(__dirname, 'health.proto'), loaderOptions);
   return grpc.loadPackageDefinition(definition).grpc.health.v1;
 }
 
