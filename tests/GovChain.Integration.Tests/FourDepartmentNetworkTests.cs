@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using GovChain.Client;
 using GovChain.Client.Registries;
 using GovChain.Client.Verification;
@@ -6,7 +7,9 @@ using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Integration.Tests.Support;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace GovChain.Integration.Tests;
 
@@ -82,28 +85,32 @@ public sealed class FourDepartmentNetworkTests : IAsyncLifetime
     public async Task PeerListener_RefusesAClientWithoutAGenesisCertificate()
     {
         using var outsiderCert = Node.Security.DepartmentCertificates.Create("outsider", ["127.0.0.1"], TimeSpan.FromDays(1));
-        using var channel = new RpcChannel(new Uri($"https://127.0.0.1:{_network.PeerPort(1)}"), new RpcChannelOptions
-        {
-            ClientCertificate = outsiderCert,
-            TrustedServerCertificates = [_network.Certificates[1]],
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        });
-        var check = Method.Unary("grpc.health.v1.Health", "Check", Rpc.Health.HealthCheckRequest.Parser, Rpc.Health.HealthCheckResponse.Parser);
+        using var channel = PeerChannel(outsiderCert);
+        var health = new Health.HealthClient(channel);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(check, new Rpc.Health.HealthCheckRequest(), CallOptions.WithTimeout(TimeSpan.FromSeconds(10))));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
 
         // The same call with a department's genesis certificate gets through TLS: the listener
-        // answers, and it hosts only the peer service.
-        using var member = new RpcChannel(new Uri($"https://127.0.0.1:{_network.PeerPort(1)}"), new RpcChannelOptions
-        {
-            ClientCertificate = _network.Certificates[0],
-            TrustedServerCertificates = [_network.Certificates[1]],
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        });
-        var answered = await Assert.ThrowsAsync<RpcException>(() => member.UnaryAsync(check, new Rpc.Health.HealthCheckRequest(), CallOptions.WithTimeout(TimeSpan.FromSeconds(10))));
-        Assert.Equal(StatusCode.Unimplemented, answered.StatusCode);
+        // answers, with the peer service and health only (no client API).
+        using var member = PeerChannel(_network.Certificates[0]);
+        var answered = await new Health.HealthClient(member).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, answered.Status);
+        var clientApi = new GovChain.Protocol.Client.ClientClient(member);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => clientApi.GetStatusAsync(new GetStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+    }
+
+    /// <summary>A channel to department 1's peer listener, pinned to its certificate, presenting <paramref name="clientCertificate"/>.</summary>
+    private GrpcChannel PeerChannel(X509Certificate2 clientCertificate)
+    {
+        var expected = _network.Certificates[1].RawData;
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        handler.SslOptions.ClientCertificates = [clientCertificate];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(expected);
+        return GrpcChannel.ForAddress($"https://127.0.0.1:{_network.PeerPort(1)}", new GrpcChannelOptions { HttpHandler = handler });
     }
 
     [Fact]
