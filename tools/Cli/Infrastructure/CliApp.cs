@@ -49,12 +49,12 @@ internal static class CliApp
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NativeLibraryMissing;
         }
-        catch (Exception ex) when (ex is OperationCanceledException || (ex is GovChain.Rpc.RpcException rpc && rpc.StatusCode == GovChain.Rpc.StatusCode.Cancelled))
+        catch (Exception ex) when (ex is OperationCanceledException || (ex is Grpc.Core.RpcException rpc && rpc.StatusCode == Grpc.Core.StatusCode.Cancelled))
         {
             await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (GovChain.Rpc.RpcException ex)
+        catch (Grpc.Core.RpcException ex)
         {
             // A call no command mapped itself: the same codes as the mapped ones (7 unreachable, 6 refused).
             var error = ExitCodes.FromRpc(ex, node: null);
