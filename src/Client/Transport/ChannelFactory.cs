@@ -55,10 +55,12 @@ internal static class ChannelFactory
             InitialHttp2StreamWindowSize = 1024 * 1024,
         };
 
-        if (options.LocalAddress is { } local)
-        {
-            handler.ConnectCallback = (context, cancellationToken) => ConnectFromAsync(local, context.DnsEndPoint, cancellationToken);
-        }
+        // Our own connect (from the chosen local address, if any) also keeps Grpc.Net.Client's
+        // connectivity balancer out: it would back off reconnects on its own clock (1 s growing to
+        // 2 min) and fail every call at once meanwhile, so the SDK's retry policy could not reach
+        // a node that came back. Each attempt dials afresh, as the policy expects.
+        var local = options.LocalAddress;
+        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(local, context.DnsEndPoint, cancellationToken);
 
         var ssl = new SslClientAuthenticationOptions
         {
@@ -80,12 +82,19 @@ internal static class ChannelFactory
         return handler;
     }
 
-    private static async ValueTask<Stream> ConnectFromAsync(IPAddress local, DnsEndPoint remote, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(IPAddress? local, DnsEndPoint remote, CancellationToken cancellationToken)
     {
-        var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Without a local address: a dual-mode socket, reaching IPv4 and IPv6 hosts alike.
+        var socket = local is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Bind(new IPEndPoint(local, 0));
+            if (local is not null)
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+            }
+
             await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }

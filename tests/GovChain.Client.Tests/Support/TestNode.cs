@@ -17,7 +17,8 @@ using GovChain.Storage;
 namespace GovChain.Client.Tests.Support;
 
 /// <summary>
-/// One node's client API on a real RpcServer (127.0.0.1, free port) over an in-memory
+/// One node's client API served on 127.0.0.1 (free port; the node's own server, which only
+/// this class names, so the SDK tests see nothing but the address and standard gRPC) over an in-memory
 /// database, a real mempool and contract engine. The test is the block producer: it
 /// executes what the mempool holds, certifies the block with the test validators' precommits,
 /// appends it and publishes it on the fake feed.
@@ -116,6 +117,14 @@ public sealed class TestNode : IAsyncDisposable
         var node = new TestNode(mempool, port);
         await node.Server.StartAsync();
         return node;
+    }
+
+    /// <summary>Serves the same client API on <paramref name="port"/> again, e.g. after <see cref="Server"/> stopped: a node restart.</summary>
+    public async Task<IAsyncDisposable> StartAnotherServerAsync(int port)
+    {
+        var server = new RpcServer(new RpcServerOptions { Port = port }).AddService(Service.Definition);
+        await server.StartAsync();
+        return server;
     }
 
     public GovChainClient Client(GovChainClientOptions? options = null) => new(Server.Address, options ?? FastOptions());
