@@ -34,9 +34,9 @@ public sealed partial class GovChainClient
 
                     block = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(TransportFailure.Normalize(ex)))
                 {
-                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(TransportFailure.Normalize(ex), cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
@@ -78,9 +78,9 @@ public sealed partial class GovChainClient
 
                     e = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(TransportFailure.Normalize(ex)))
                 {
-                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(TransportFailure.Normalize(ex), cancellationToken).ConfigureAwait(false);
                     break;
                 }
 

@@ -232,7 +232,7 @@ public sealed partial class GovChainClient : IDisposable
             RpcException failure;
             try
             {
-                return await call(new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return await TransportFailure.NormalizedAsync(call(new CallOptions(deadline: deadline, cancellationToken: cancellationToken))).ConfigureAwait(false);
             }
             catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && policy.MaxAttempts > 1)
             {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using GovChain.Contracts;
 using GovChain.Contracts.Engine;
@@ -32,7 +33,7 @@ public sealed class TestNode : IAsyncDisposable
     private WeightedValidatorSet _validatorSet;
     private ValidatorSetUpdate? _pendingSet;
 
-    public TestNode(MempoolOptions? mempool = null, int port = 0)
+    public TestNode(MempoolOptions? mempool = null, int port = 0, X509Certificate2? tlsCertificate = null)
     {
         Validators = Departments.Select((_, i) => Key(100 + i)).ToList();
         Registrar = Key(1);
@@ -75,7 +76,11 @@ public sealed class TestNode : IAsyncDisposable
                 Gossiped.AddRange(txs);
             }
         });
-        Server = new RpcServer(new RpcServerOptions { Port = port }).AddService(Service.Definition);
+        Server = new RpcServer(new RpcServerOptions
+        {
+            Port = port,
+            Security = tlsCertificate is null ? ServerSecurity.Plaintext : ServerSecurity.Tls(tlsCertificate),
+        }).AddService(Service.Definition);
         Status.Node = this;
     }
 
@@ -112,9 +117,10 @@ public sealed class TestNode : IAsyncDisposable
 
     public KeyPair Bob { get; }
 
-    public static async Task<TestNode> StartAsync(MempoolOptions? mempool = null, int port = 0)
+    /// <summary>Starts the node; with <paramref name="tlsCertificate"/> it serves https with that certificate.</summary>
+    public static async Task<TestNode> StartAsync(MempoolOptions? mempool = null, int port = 0, X509Certificate2? tlsCertificate = null)
     {
-        var node = new TestNode(mempool, port);
+        var node = new TestNode(mempool, port, tlsCertificate);
         await node.Server.StartAsync();
         return node;
     }
