@@ -4,7 +4,6 @@ using GovChain.Core.Genesis;
 using GovChain.Node.Configuration;
 using GovChain.Node.Mempool;
 using GovChain.Node.Setup;
-using GovChain.Rpc;
 
 namespace GovChain.LoadGen;
 
@@ -88,7 +87,7 @@ internal sealed class BenchNetwork : IDisposable
     {
         var client = new GovChainClient(_network.Departments[i].ClientUri, new GovChainClientOptions
         {
-            Channel = new RpcChannelOptions { TrustedServerCertificates = [_network.Departments[i].Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
+            Channel = new GovChainChannelOptions { TrustedServerCertificates = [_network.Departments[i].Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
             DefaultTimeout = timeout ?? TimeSpan.FromSeconds(30),
             DefaultWaitTimeout = TimeSpan.FromSeconds(60),
         });

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using GovChain.Client;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
+using Grpc.Core;
 
 namespace GovChain.LoadGen;
 
@@ -80,7 +81,7 @@ internal sealed class CommitTracker
                     }
                 }
             }
-            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or Rpc.RpcException)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
                 // The run is over.
             }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using GovChain.Client;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.LoadGen;
 
@@ -123,7 +123,7 @@ internal sealed class LoadDriver
         catch (RpcException ex)
         {
             Interlocked.Increment(ref _failed);
-            var key = $"{ex.StatusCode}: {ex.Message}";
+            var key = $"{ex.StatusCode}: {ex.Status.Detail}";
             if (_failures.Count < 16 || _failures.ContainsKey(key[..Math.Min(key.Length, 80)]))
             {
                 _failures.AddOrUpdate(key[..Math.Min(key.Length, 80)], 1, (_, n) => n + 1);

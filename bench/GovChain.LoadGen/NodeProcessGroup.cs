@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.LoadGen;
 

@@ -68,9 +68,9 @@ catch (OperationCanceledException) when (cts.IsCancellationRequested)
     Console.Error.WriteLine("error: the run was cancelled (Ctrl+C or its overall time limit); everything started has been stopped.");
     return 1;
 }
-catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or GovChain.Rpc.RpcException)
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or Grpc.Core.RpcException)
 {
-    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine($"error: {(ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message)}");
     Debug.WriteLine(ex);
     return 1;
 }

@@ -3,8 +3,6 @@ using Google.Protobuf;
 using GovChain.Client.Verification;
 using GovChain.Core.Hashing;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
 
 namespace GovChain.Client;
 
@@ -14,7 +12,7 @@ public sealed partial class GovChainClient
     public Task<TransactionProof> GetTransactionProofAsync(Hash32 txId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
-        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetTransactionProof, request, o), timeout, cancellationToken);
+        return CallAsync(o => _api.GetTransactionProofAsync(request, o).ResponseAsync, timeout, cancellationToken);
     }
 
     /// <summary>The proof of a state key at <paramref name="height"/> (0 = latest), unverified: see <see cref="ProveStateAsync"/>.</summary>
@@ -22,7 +20,7 @@ public sealed partial class GovChainClient
     {
         ArgumentNullException.ThrowIfNull(key);
         var request = new GetStateProofRequest { Key = ByteString.CopyFrom(key), Height = height };
-        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetStateProof, request, o), timeout, cancellationToken);
+        return CallAsync(o => _api.GetStateProofAsync(request, o).ResponseAsync, timeout, cancellationToken);
     }
 
     /// <summary>Fetches a transaction's proof and checks it locally against <paramref name="verifier"/>'s trusted genesis.</summary>

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using Grpc.Core;
 
 namespace GovChain.Client;
 
@@ -20,24 +19,24 @@ public sealed partial class GovChainClient
         var retries = new StreamRetries(this, "StreamBlocks");
         while (true)
         {
-            using var call = _channel.ServerStreaming(
-                ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = next, HeadersOnly = headersOnly }, new CallOptions(CancellationToken: cancellationToken));
+            using var call = _api.StreamBlocks(
+                new StreamBlocksRequest { FromHeight = next, HeadersOnly = headersOnly }, new CallOptions(cancellationToken: cancellationToken));
             var reader = call.ResponseStream;
             while (true)
             {
                 CertifiedBlock block;
                 try
                 {
-                    if (!await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await reader.MoveNext(cancellationToken).ConfigureAwait(false))
                     {
                         yield break;
                     }
 
                     block = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(TransportFailure.Normalize(ex)))
                 {
-                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(TransportFailure.Normalize(ex), cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
@@ -63,8 +62,8 @@ public sealed partial class GovChainClient
         var retries = new StreamRetries(this, "StreamEvents");
         while (true)
         {
-            using var call = _channel.ServerStreaming(
-                ClientApiMethods.StreamEvents, new StreamEventsRequest { FromHeight = height, Contract = contract }, new CallOptions(CancellationToken: cancellationToken));
+            using var call = _api.StreamEvents(
+                new StreamEventsRequest { FromHeight = height, Contract = contract }, new CallOptions(cancellationToken: cancellationToken));
             var reader = call.ResponseStream;
             var skip = seenAtHeight;
             while (true)
@@ -72,16 +71,16 @@ public sealed partial class GovChainClient
                 ContractEvent e;
                 try
                 {
-                    if (!await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await reader.MoveNext(cancellationToken).ConfigureAwait(false))
                     {
                         yield break;
                     }
 
                     e = reader.Current;
                 }
-                catch (RpcException ex) when (RetryPolicy.IsRetryable(ex))
+                catch (RpcException ex) when (RetryPolicy.IsRetryable(TransportFailure.Normalize(ex)))
                 {
-                    await retries.BackOffAsync(ex, cancellationToken).ConfigureAwait(false);
+                    await retries.BackOffAsync(TransportFailure.Normalize(ex), cancellationToken).ConfigureAwait(false);
                     break;
                 }
 

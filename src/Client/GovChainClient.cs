@@ -4,8 +4,9 @@ using Google.Protobuf;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using Grpc.Core;
+using Grpc.Net.Client;
+using ClientApi = GovChain.Protocol.Client.ClientClient;
 
 namespace GovChain.Client;
 
@@ -18,37 +19,51 @@ namespace GovChain.Client;
 /// </summary>
 public sealed partial class GovChainClient : IDisposable
 {
-    private readonly RpcChannel _channel;
-    private readonly bool _ownsChannel;
+    private readonly GrpcChannel? _ownedChannel;
+    private readonly ClientApi _api;
     private readonly GovChainClientOptions _options;
 
+    /// <summary>A client with its own <see cref="GrpcChannel"/> to <paramref name="address"/>, set up from <see cref="GovChainClientOptions.Channel"/>.</summary>
     public GovChainClient(Uri address, GovChainClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         _options = options ?? new GovChainClientOptions();
         _options.Validate();
-        _channel = new RpcChannel(address, _options.Channel);
-        _ownsChannel = true;
+        _ownedChannel = ChannelFactory.Create(address, _options.Channel);
+        _api = new ClientApi(_ownedChannel);
+        Address = address;
     }
 
-    /// <summary>A client over a channel the caller owns (and disposes).</summary>
-    public GovChainClient(RpcChannel channel, GovChainClientOptions? options = null)
+    /// <summary>A client over a channel the caller owns (and disposes); <see cref="GovChainClientOptions.Channel"/> is not used.</summary>
+    public GovChainClient(GrpcChannel channel, GovChainClientOptions? options = null)
+        : this(channel?.CreateCallInvoker() ?? throw new ArgumentNullException(nameof(channel)), options)
     {
-        ArgumentNullException.ThrowIfNull(channel);
+    }
+
+    /// <summary>
+    /// A client over any call invoker the caller owns, for example a channel with interceptors:
+    /// <c>new GovChainClient(channel.Intercept(new MyInterceptor()))</c>.
+    /// </summary>
+    public GovChainClient(CallInvoker callInvoker, GovChainClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(callInvoker);
         _options = options ?? new GovChainClientOptions();
         _options.Validate();
-        _channel = channel;
+        _api = new ClientApi(callInvoker);
     }
 
-    public Uri Address => _channel.Address;
+    /// <summary>The node's address when the client made its own channel; null over a caller's channel or invoker.</summary>
+    public Uri? Address { get; }
 
-    public void Dispose()
-    {
-        if (_ownsChannel)
-        {
-            _channel.Dispose();
-        }
-    }
+    /// <summary>
+    /// The channel <see cref="GovChainClient(Uri, GovChainClientOptions?)"/> would make: TLS pinned to
+    /// <see cref="GovChainChannelOptions.TrustedServerCertificates"/>, keep-alive and message limits set. For callers who add
+    /// interceptors or share one channel between this client and other stubs; the caller disposes it.
+    /// </summary>
+    public static GrpcChannel CreateChannel(Uri address, GovChainChannelOptions? options = null) =>
+        ChannelFactory.Create(address, options ?? new GovChainChannelOptions());
+
+    public void Dispose() => _ownedChannel?.Dispose();
 
     /// <summary>Admits <paramref name="transaction"/> to the node's mempool and returns its id.</summary>
     /// <exception cref="RpcException">
@@ -64,8 +79,7 @@ public sealed partial class GovChainClient : IDisposable
         try
         {
             await CallAsync(
-                options =>
-_channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
+                options => _api.SubmitTransactionAsync(request, options).ResponseAsync,
                 timeout,
                 cancellationToken,
                 onRetry: () => retried = true).ConfigureAwait(false);
@@ -82,7 +96,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
     public Task<TransactionResult> WaitForTransactionAsync(Hash32 txId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
-        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.WaitForTransaction, request, o), timeout ?? _options.DefaultWaitTimeout, cancellationToken);
+        return CallAsync(o => _api.WaitForTransactionAsync(request, o).ResponseAsync, timeout ?? _options.DefaultWaitTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -108,7 +122,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
         var left = total - _options.TimeProvider.GetElapsedTime(started);
         if (left <= TimeSpan.Zero)
         {
-            throw new RpcException(StatusCode.DeadlineExceeded, "the timeout passed before the transaction could be waited for");
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the timeout passed before the transaction could be waited for"));
         }
 
         return await WaitForTransactionAsync(id, left, cancellationToken).ConfigureAwait(false);
@@ -127,7 +141,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
         var request = new GetTransactionRequest { TxId = ToBytes(txId) };
         try
         {
-            return await CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetTransaction, request, o), timeout, cancellationToken).ConfigureAwait(false);
+            return await CallAsync(o => _api.GetTransactionAsync(request, o).ResponseAsync, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -147,7 +161,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
     {
         ArgumentNullException.ThrowIfNull(args);
         var request = new QueryRequest { Contract = contract, Method = method, Args = args.ToByteString() };
-        return CallAsync(o => _channel.UnaryAsync(ClientApiMethods.Query, request, o), timeout, cancellationToken);
+        return CallAsync(o => _api.QueryAsync(request, o).ResponseAsync, timeout, cancellationToken);
     }
 
     /// <summary>A typed query: <c>await client.QueryAsync(Land.GetParcel("P-1"))</c>.</summary>
@@ -160,7 +174,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
     }
 
     public Task<NodeStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest(), o), timeout, cancellationToken);
+        CallAsync(o => _api.GetStatusAsync(new GetStatusRequest(), o).ResponseAsync, timeout, cancellationToken);
 
     /// <summary>
     /// A signer for <paramref name="key"/> whose next nonce is read from the node's latest
@@ -195,7 +209,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
     {
         try
         {
-            return await CallAsync(o => _channel.UnaryAsync(ClientApiMethods.GetBlock, request, o), timeout, cancellationToken).ConfigureAwait(false);
+            return await CallAsync(o => _api.GetBlockAsync(request, o).ResponseAsync, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -218,7 +232,7 @@ _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, request, options),
             RpcException failure;
             try
             {
-                return await call(new CallOptions(null, deadline, cancellationToken)).ConfigureAwait(false);
+                return await TransportFailure.NormalizedAsync(call(new CallOptions(deadline: deadline, cancellationToken: cancellationToken))).ConfigureAwait(false);
             }
             catch (RpcException ex) when (RetryPolicy.IsRetryable(ex) && policy.MaxAttempts > 1)
             {

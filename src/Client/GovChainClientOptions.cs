@@ -1,5 +1,3 @@
-using GovChain.Rpc;
-
 namespace GovChain.Client;
 
 /// <summary>How a <see cref="GovChainClient"/> connects, how long its calls may take and how it retries.</summary>
@@ -11,8 +9,8 @@ public sealed class GovChainClientOptions
     /// </summary>
     public const int DefaultMaxReceiveMessageBytes = 64 * 1024 * 1024;
 
-    /// <summary>TLS settings, message limits and keep-alive of the underlying channel.</summary>
-    public RpcChannelOptions Channel { get; set; } = new() { MaxReceiveMessageBytes = DefaultMaxReceiveMessageBytes };
+    /// <summary>TLS trust, message limits and keep-alive of the client's <see cref="Grpc.Net.Client.GrpcChannel"/> (unused when the caller passes its own channel).</summary>
+    public GovChainChannelOptions Channel { get; set; } = new();
 
     /// <summary>Deadline of a call that names none (retries included).</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);

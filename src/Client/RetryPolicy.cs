@@ -1,4 +1,4 @@
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Client;
 
@@ -50,8 +50,9 @@ public sealed record RetryPolicy
     public static RpcException GaveUp(string call, int attempts, TimeSpan spent, RpcException last)
     {
         ArgumentNullException.ThrowIfNull(last);
-        var detail = $"{call} failed {attempts} time{(attempts == 1 ? string.Empty : "s")} in {spent.TotalSeconds:F1} s and was given up; last: {last.Status}";
-        return new RpcException(new Status(last.StatusCode, detail), last.Trailers, last);
+        var status = last.Status.Detail.Length == 0 ? last.StatusCode.ToString() : $"{last.StatusCode}: {last.Status.Detail}";
+        var detail = $"{call} failed {attempts} time{(attempts == 1 ? string.Empty : "s")} in {spent.TotalSeconds:F1} s and was given up; last: {status}";
+        return new RpcException(new Status(last.StatusCode, detail, last), last.Trailers);
     }
 
     /// <summary>The back-off after failed attempt <paramref name="failedAttempt"/> (1-based), before jitter, never above <see cref="MaxBackoff"/>.</summary>

@@ -146,28 +146,4 @@ public sealed class CatalogTests
             Assert.Equal(path, System.Text.Encoding.UTF8.GetString(sdk));
         }
     }
-
-    [Fact]
-    public void ClientApiMethods_CoverEveryRpcOfClientProto_WithItsCallKind()
-    {
-        var service = GovChain.Protocol.ClientReflection.Descriptor.Services.Single(s => s.Name == "Client");
-        var expected = service.Methods
-            .Select(m => $"/{service.FullName}/{m.Name}:{Kind(m.IsClientStreaming, m.IsServerStreaming)}")
-            .Order(StringComparer.Ordinal);
-        var declared = typeof(GovChain.Rpc.Services.ClientApiMethods).GetFields()
-            .Where(f => f.IsStatic && f.FieldType.IsGenericType)
-            .Select(f => (Rpc.IMethod)f.GetValue(null)!)
-            .Select(m => $"{m.FullName}:{m.Type}")
-            .Order(StringComparer.Ordinal);
-
-        Assert.Equal(expected, declared);
-
-        static Rpc.MethodType Kind(bool clientStreaming, bool serverStreaming) => (clientStreaming, serverStreaming) switch
-        {
-            (false, false) => Rpc.MethodType.Unary,
-            (true, false) => Rpc.MethodType.ClientStreaming,
-            (false, true) => Rpc.MethodType.ServerStreaming,
-            _ => Rpc.MethodType.DuplexStreaming,
-        };
-    }
 }

@@ -7,7 +7,7 @@ using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 using GovChain.Protocol.Land;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Client.Tests;
 

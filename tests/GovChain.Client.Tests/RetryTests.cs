@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using GovChain.Client.Tests.Support;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Client.Tests;
 

@@ -103,14 +103,13 @@ public sealed class StreamTests
         node.Pool.Add(signer.SignNext(LandRegistry.RegisterParcel("P-1", node.Alice.PublicKey, Hash, 1)));
         node.CommitPending();
 
-        Rpc.RpcServer? restarted = null;
+        IAsyncDisposable? restarted = null;
         var options = TestNode.FastOptions();
         options.OnRetry = async _ =>
         {
             if (restarted is null)
             {
-                restarted = new Rpc.RpcServer(new Rpc.RpcServerOptions { Port = port }).AddService(node.Service.Definition);
-                await restarted.StartAsync();
+                restarted = await node.StartAnotherServerAsync(port);
             }
         };
 

@@ -4,8 +4,9 @@ using GovChain.Client.Tests.Support;
 using GovChain.Core.Transactions;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using Grpc.Core;
+using Grpc.Net.Client;
+using ClientApi = GovChain.Protocol.Client.ClientClient;
 
 namespace GovChain.Client.Tests;
 
@@ -83,9 +84,9 @@ public sealed class SubmitAndReadTests
             Assert.Contains(expected, ex.Status.Detail, StringComparison.OrdinalIgnoreCase);
         }
 
-        using var channel = new RpcChannel(node.Server.Address);
+        using var channel = GrpcChannel.ForAddress(node.Server.Address);
         var empty = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest()));
+            new ClientApi(channel).SubmitTransactionAsync(new SubmitTransactionRequest()).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
 
         Assert.Equal(0, node.Pool.Count);
@@ -167,10 +168,10 @@ public sealed class SubmitAndReadTests
     public async Task WaitForTransaction_BadId_IsInvalidArgument()
     {
         await using var node = await TestNode.StartAsync();
-        using var channel = new RpcChannel(node.Server.Address);
+        using var channel = GrpcChannel.ForAddress(node.Server.Address);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(1, 2, 3) }));
+            new ClientApi(channel).WaitForTransactionAsync(new GetTransactionRequest { TxId = ByteString.CopyFrom(1, 2, 3) }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -183,9 +184,9 @@ public sealed class SubmitAndReadTests
 
         var missing = await Assert.ThrowsAsync<RpcException>(() => client.QueryAsync(LandRegistry.GetParcel("NOPE")));
         var unknown = await Assert.ThrowsAsync<RpcException>(() => client.QueryAsync("nosuch", "get", new GovChain.Protocol.Land.GetParcelArgs()));
-        using var channel = new RpcChannel(node.Server.Address);
+        using var channel = GrpcChannel.ForAddress(node.Server.Address);
         var malformed = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(ClientApiMethods.Query, new QueryRequest { Contract = "land", Method = "get_parcel", Args = ByteString.CopyFrom(0xFF, 0xFF) }));
+            new ClientApi(channel).QueryAsync(new QueryRequest { Contract = "land", Method = "get_parcel", Args = ByteString.CopyFrom(0xFF, 0xFF) }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Equal("8", missing.Trailers.GetValue("govchain-result-code"));

@@ -1,4 +1,4 @@
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.LoadGen.Tests;
 
@@ -18,5 +18,5 @@ public sealed class LoadDriverTests
 
     [Fact]
     public void RetryAfter_WithoutAHint_BacksOffBriefly() =>
-        Assert.Equal(TimeSpan.FromMilliseconds(20), LoadDriver.RetryAfter(new RpcException(StatusCode.ResourceExhausted, "full")));
+        Assert.Equal(TimeSpan.FromMilliseconds(20), LoadDriver.RetryAfter(new RpcException(new Status(StatusCode.ResourceExhausted, "full"))));
 }

@@ -10,8 +10,7 @@ using GovChain.Node.Hosting;
 using GovChain.Node.Mempool;
 using GovChain.Node.Setup;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using Grpc.Core;
 
 namespace GovChain.LoadGen.Abuse;
 
@@ -75,14 +74,14 @@ internal static class AbuseRun
             Console.WriteLine($"node {department.ClientUri}; per-client limits: {options.ClientApi.MaxStreamsPerClient} streams, {options.ClientApi.MaxWaitersPerClient} waits, " +
                 $"{options.ClientApi.MaxConcurrentCallsPerClient} calls, {options.ClientApi.RequestsPerSecondPerClient}/s; signature check {1e6 / VerifyCalibration.MeasureVerificationsPerSecond(TimeSpan.FromSeconds(1)):F1} µs per verify");
 
-            var channelOptions = new RpcChannelOptions { TrustedServerCertificates = [department.Certificate], LocalAddress = NormalAddress, MaxReceiveMessageBytes = GovChainClientOptions.DefaultMaxReceiveMessageBytes };
+            var channelOptions = new GovChainChannelOptions { TrustedServerCertificates = [department.Certificate], LocalAddress = NormalAddress };
             using var normal = new GovChainClient(department.ClientUri, new GovChainClientOptions { Channel = channelOptions, DefaultWaitTimeout = TimeSpan.FromSeconds(60) });
             var normalLoad = new NormalClient(normal, network.ChainId, network.RoleHolders.Select(h => h.Key).ToArray());
 
             var idle = await normalLoad.RunAsync(TimeSpan.FromSeconds(phaseSeconds), ct).ConfigureAwait(false);
             Print("normal client alone", idle, null);
 
-            var abuserOptions = new RpcChannelOptions { TrustedServerCertificates = [department.Certificate], LocalAddress = AbuserAddress };
+            var abuserOptions = new GovChainChannelOptions { TrustedServerCertificates = [department.Certificate], LocalAddress = AbuserAddress };
             await using var abuser = new Abuser(department.ClientUri, abuserOptions, network.ChainId);
             using var stopAbuse = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var abusing = abuser.RunAsync(stopAbuse.Token);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using GovChain.Core.Crypto;
+using GovChain.Client;
 using GovChain.Protocol;
-using GovChain.Rpc;
-using GovChain.Rpc.Services;
+using Grpc.Core;
+using Grpc.Net.Client;
+using ClientApi = GovChain.Protocol.Client.ClientClient;
 
 namespace GovChain.LoadGen.Abuse;
 
@@ -13,16 +15,25 @@ namespace GovChain.LoadGen.Abuse;
 /// up to whatever the node lets it hold, block streams from height 1 it never reads, and a
 /// flood of cheap calls. Counts each outcome by status and refusing limit.
 /// </summary>
-internal sealed class Abuser(Uri address, RpcChannelOptions options, string chainId) : IAsyncDisposable
+internal sealed class Abuser : IAsyncDisposable
 {
     private const int HoardedStreams = 200;
     private const int HoardedWaits = 4000;
     private const int UnreadStreams = 16;
     private const int GapTxsPerKey = 20;
 
-    private readonly RpcChannel _channel = new(address, options);
+    private readonly GrpcChannel _channel;
+    private readonly ClientApi _api;
+    private readonly string _chainId;
     private readonly ConcurrentDictionary<string, int> _outcomes = new();
     private readonly List<IDisposable> _held = [];
+
+    public Abuser(Uri address, GovChainChannelOptions options, string chainId)
+    {
+        _channel = GovChainClient.CreateChannel(address, options);
+        _api = new ClientApi(_channel);
+        _chainId = chainId;
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -84,7 +95,7 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
             using var key = KeyPair.Generate();
             for (var nonce = 2UL; nonce < 2 + GapTxsPerKey && !ct.IsCancellationRequested; nonce++)
             {
-                var tx = LandCalls.RegisterParcel($"GAP-{nonce}", key.PublicKey, new byte[32], 1).Sign(chainId, key, nonce);
+                var tx = LandCalls.RegisterParcel($"GAP-{nonce}", key.PublicKey, new byte[32], 1).Sign(_chainId, key, nonce);
                 await gate.WaitAsync(ct).ConfigureAwait(false);
                 pending.Add(SubmitAsync(tx, gate, ct));
             }
@@ -97,7 +108,7 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
     {
         try
         {
-            await _channel.UnaryAsync(ClientApiMethods.SubmitTransaction, new SubmitTransactionRequest { Transaction = tx }, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+            await _api.SubmitTransactionAsync(new SubmitTransactionRequest { Transaction = tx }, cancellationToken: ct).ConfigureAwait(false);
             Count("gap flood submit", null);
         }
         catch (RpcException ex) when (!ct.IsCancellationRequested)
@@ -121,7 +132,7 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
             {
                 try
                 {
-                    await _channel.UnaryAsync(ClientApiMethods.GetStatus, new GetStatusRequest(), new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+                    await _api.GetStatusAsync(new GetStatusRequest(), cancellationToken: ct).ConfigureAwait(false);
                     Count("call flood GetStatus", null);
                 }
                 catch (RpcException ex) when (!ct.IsCancellationRequested)
@@ -139,9 +150,9 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
     {
         for (var i = 0; i < HoardedStreams && !ct.IsCancellationRequested; i++)
         {
-            var call = _channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = ulong.MaxValue / 2 }, new CallOptions(CancellationToken: ct));
+            var call = _api.StreamBlocks(new StreamBlocksRequest { FromHeight = ulong.MaxValue / 2 }, cancellationToken: ct);
             Hold(call);
-            var next = call.ResponseStream.MoveNextAsync(ct).AsTask();
+            var next = call.ResponseStream.MoveNext(ct);
             if (await Task.WhenAny(next, Task.Delay(50, ct)).ConfigureAwait(false) == next)
             {
                 Count("hoard stream", next.Exception?.InnerException ?? new InvalidOperationException("stream ended"));
@@ -172,7 +183,7 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
     {
         try
         {
-            await _channel.UnaryAsync(ClientApiMethods.WaitForTransaction, new GetTransactionRequest { TxId = ByteString.CopyFrom(id) }, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+            await _api.WaitForTransactionAsync(new GetTransactionRequest { TxId = ByteString.CopyFrom(id) }, cancellationToken: ct).ConfigureAwait(false);
             Count("hoard wait", null);
         }
         catch (RpcException ex) when (!ct.IsCancellationRequested)
@@ -190,7 +201,7 @@ internal sealed class Abuser(Uri address, RpcChannelOptions options, string chai
         // Streams of every block from height 1, never read: the server's writes stall on flow control.
         for (var i = 0; i < UnreadStreams; i++)
         {
-            Hold(_channel.ServerStreaming(ClientApiMethods.StreamBlocks, new StreamBlocksRequest { FromHeight = 1 }, new CallOptions(CancellationToken: ct)));
+            Hold(_api.StreamBlocks(new StreamBlocksRequest { FromHeight = 1 }, cancellationToken: ct));
         }
 
         await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using GovChain.Contracts;
 using GovChain.Contracts.Engine;
@@ -17,7 +18,8 @@ using GovChain.Storage;
 namespace GovChain.Client.Tests.Support;
 
 /// <summary>
-/// One node's client API on a real RpcServer (127.0.0.1, free port) over an in-memory
+/// One node's client API served on 127.0.0.1 (free port; the node's own server, which only
+/// this class names, so the SDK tests see nothing but the address and standard gRPC) over an in-memory
 /// database, a real mempool and contract engine. The test is the block producer: it
 /// executes what the mempool holds, certifies the block with the test validators' precommits,
 /// appends it and publishes it on the fake feed.
@@ -31,7 +33,7 @@ public sealed class TestNode : IAsyncDisposable
     private WeightedValidatorSet _validatorSet;
     private ValidatorSetUpdate? _pendingSet;
 
-    public TestNode(MempoolOptions? mempool = null, int port = 0)
+    public TestNode(MempoolOptions? mempool = null, int port = 0, X509Certificate2? tlsCertificate = null)
     {
         Validators = Departments.Select((_, i) => Key(100 + i)).ToList();
         Registrar = Key(1);
@@ -74,7 +76,11 @@ public sealed class TestNode : IAsyncDisposable
                 Gossiped.AddRange(txs);
             }
         });
-        Server = new RpcServer(new RpcServerOptions { Port = port }).AddService(Service.Definition);
+        Server = new RpcServer(new RpcServerOptions
+        {
+            Port = port,
+            Security = tlsCertificate is null ? ServerSecurity.Plaintext : ServerSecurity.Tls(tlsCertificate),
+        }).AddService(Service.Definition);
         Status.Node = this;
     }
 
@@ -111,11 +117,20 @@ public sealed class TestNode : IAsyncDisposable
 
     public KeyPair Bob { get; }
 
-    public static async Task<TestNode> StartAsync(MempoolOptions? mempool = null, int port = 0)
+    /// <summary>Starts the node; with <paramref name="tlsCertificate"/> it serves https with that certificate.</summary>
+    public static async Task<TestNode> StartAsync(MempoolOptions? mempool = null, int port = 0, X509Certificate2? tlsCertificate = null)
     {
-        var node = new TestNode(mempool, port);
+        var node = new TestNode(mempool, port, tlsCertificate);
         await node.Server.StartAsync();
         return node;
+    }
+
+    /// <summary>Serves the same client API on <paramref name="port"/> again, e.g. after <see cref="Server"/> stopped: a node restart.</summary>
+    public async Task<IAsyncDisposable> StartAnotherServerAsync(int port)
+    {
+        var server = new RpcServer(new RpcServerOptions { Port = port }).AddService(Service.Definition);
+        await server.StartAsync();
+        return server;
     }
 
     public GovChainClient Client(GovChainClientOptions? options = null) => new(Server.Address, options ?? FastOptions());

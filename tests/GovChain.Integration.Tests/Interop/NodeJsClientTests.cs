@@ -8,7 +8,7 @@ using GovChain.Integration.Tests.Processes;
 using GovChain.Integration.Tests.Support;
 using GovChain.Protocol;
 using GovChain.Protocol.Land;
-using GovChain.Rpc;
+using Grpc.Core;
 using Xunit.Abstractions;
 
 namespace GovChain.Integration.Tests.Interop;

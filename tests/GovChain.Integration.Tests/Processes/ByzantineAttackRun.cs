@@ -8,7 +8,7 @@ using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
 using Xunit.Abstractions;
 
 namespace GovChain.Integration.Tests.Processes;

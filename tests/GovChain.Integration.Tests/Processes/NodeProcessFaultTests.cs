@@ -3,7 +3,7 @@ using GovChain.Client.Registries;
 using GovChain.Core.Crypto;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Integration.Tests.Processes;
 

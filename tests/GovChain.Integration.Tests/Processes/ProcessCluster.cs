@@ -5,7 +5,7 @@ using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Node.Configuration;
 using GovChain.Node.Setup;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Integration.Tests.Processes;
 
@@ -55,7 +55,7 @@ internal sealed class ProcessCluster : IDisposable
                 program, _folder.ConfigFile(department.Id), Path.Combine(Root, $"{department.Id}.log"), _options.Arguments.GetValueOrDefault(i)));
             _clients[i] = Own(new GovChainClient(department.ClientUri, new GovChainClientOptions
             {
-                Channel = new RpcChannelOptions { TrustedServerCertificates = [department.Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
+                Channel = new GovChainChannelOptions { TrustedServerCertificates = [department.Certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
                 DefaultTimeout = TimeSpan.FromSeconds(10),
                 DefaultWaitTimeout = TimeSpan.FromSeconds(30),
             }));

@@ -6,7 +6,7 @@ using GovChain.Grpc.Hosting;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
 using GovChain.Node.Setup;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Integration.Tests.Support;
 
@@ -99,7 +99,7 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
     {
         var client = new GovChainClient(_network.Departments[i].ClientUri, new GovChainClientOptions
         {
-            Channel = new RpcChannelOptions { TrustedServerCertificates = [Certificates[i]] },
+            Channel = new GovChainChannelOptions { TrustedServerCertificates = [Certificates[i]] },
             DefaultTimeout = TimeSpan.FromSeconds(20),
             DefaultWaitTimeout = TimeSpan.FromSeconds(60),
         });

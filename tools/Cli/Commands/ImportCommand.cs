@@ -8,7 +8,7 @@ using GovChain.Client.Registries;
 using GovChain.Client.Verification;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
-using GovChain.Rpc;
+using Grpc.Core;
 using Spectre.Console;
 
 namespace GovChain.Cli.Commands;

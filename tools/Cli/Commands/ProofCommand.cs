@@ -6,7 +6,7 @@ using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Proofs;
 using GovChain.Client;
 using GovChain.Core.Hashing;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Commands;
 

@@ -6,7 +6,7 @@ using GovChain.Client;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Connection;
 

@@ -7,7 +7,7 @@ using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 using GovChain.Protocol.Land;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Import;
 
@@ -269,7 +269,7 @@ internal sealed class ParcelImporter
     {
         if (++_resyncs > ImportOptions.MaxResyncs)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, "the registrar key's nonce keeps changing under the import; is another program signing with the same key?");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "the registrar key's nonce keeps changing under the import; is another program signing with the same key?"));
         }
 
         if (submitted.Count > 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GovChain.Cli.Commands;
 using GovChain.Core.Native;
+using Grpc.Core;
 
 namespace GovChain.Cli.Infrastructure;
 
@@ -49,12 +50,12 @@ internal static class CliApp
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NativeLibraryMissing;
         }
-        catch (Exception ex) when (ex is OperationCanceledException || (ex is GovChain.Rpc.RpcException rpc && rpc.StatusCode == GovChain.Rpc.StatusCode.Cancelled))
+        catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
         {
             await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (GovChain.Rpc.RpcException ex)
+        catch (RpcException ex)
         {
             // A call no command mapped itself: the same codes as the mapped ones (7 unreachable, 6 refused).
             var error = ExitCodes.FromRpc(ex, node: null);

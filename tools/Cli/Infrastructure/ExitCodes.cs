@@ -1,5 +1,5 @@
 using GovChain.Cli.Infrastructure;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Infrastructure;
 

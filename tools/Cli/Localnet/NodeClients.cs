@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using GovChain.Client;
 using GovChain.Core.Genesis;
-using GovChain.Rpc;
 
 namespace GovChain.Cli.Localnet;
 
@@ -26,11 +25,7 @@ internal static class NodeClients
     public static GovChainClient Create(Uri address, X509Certificate2Collection? pinned, TimeSpan timeout, RetryPolicy? retry = null) =>
         new(address, new GovChainClientOptions
         {
-            Channel = new RpcChannelOptions
-            {
-                TrustedServerCertificates = pinned is { Count: > 0 } ? pinned : null,
-                MaxReceiveMessageBytes = GovChainClientOptions.DefaultMaxReceiveMessageBytes,
-            },
+            Channel = new GovChainChannelOptions { TrustedServerCertificates = pinned is { Count: > 0 } ? pinned : null },
             DefaultTimeout = timeout,
             DefaultWaitTimeout = TimeSpan.FromSeconds(60),
             Retry = retry ?? RetryPolicy.Default,

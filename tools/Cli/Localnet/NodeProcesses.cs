@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GovChain.Cli.Infrastructure;
 using GovChain.Client;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Localnet;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using GovChain.Client;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Localnet;
 

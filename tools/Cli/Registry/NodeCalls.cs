@@ -11,7 +11,7 @@ using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
-using GovChain.Rpc;
+using Grpc.Core;
 
 namespace GovChain.Cli.Registry;
 
