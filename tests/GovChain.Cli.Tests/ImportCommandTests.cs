@@ -116,7 +116,7 @@ public sealed class ImportCommandTests
             }
         });
         var interrupted = await Record.ExceptionAsync(() => importer.RunAsync(LandExport.Load(csv).Rows, stop.Token));
-        Assert.True(interrupted is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled }, interrupted?.ToString());
+        Assert.True(interrupted is OperationCanceledException or global::Grpc.Core.RpcException { StatusCode: global::Grpc.Core.StatusCode.Cancelled }, interrupted?.ToString());
         Assert.InRange(importer.Registered, 1, Rows - 1);
 
         var rerun = await ImportAsync(csv, "-o", "json");

@@ -25,9 +25,9 @@ public sealed class DependencyTests
     {
         var constructors = typeof(GovChainClient).GetConstructors().Select(c => c.GetParameters()[0].ParameterType).ToList();
 
-        Assert.Contains(typeof(Grpc.Net.Client.GrpcChannel), constructors);
-        Assert.Contains(typeof(Grpc.Core.CallInvoker), constructors);
-        Assert.Equal(typeof(Grpc.Core.RpcException), typeof(RetryAttempt).GetProperty(nameof(RetryAttempt.Error))!.PropertyType);
+        Assert.Contains(typeof(global::Grpc.Net.Client.GrpcChannel), constructors);
+        Assert.Contains(typeof(global::Grpc.Core.CallInvoker), constructors);
+        Assert.Equal(typeof(global::Grpc.Core.RpcException), typeof(RetryAttempt).GetProperty(nameof(RetryAttempt.Error))!.PropertyType);
     }
 
     // Names of every assembly reachable from 'root' through references, the framework's own left out.

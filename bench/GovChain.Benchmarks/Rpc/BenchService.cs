@@ -1,30 +1,29 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using GovChain.Rpc;
-using Method = GovChain.Rpc.Method;
+using GovChain.Grpc.Server;
+using Govchain.Bench;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovChain.Benchmarks.Rpc;
 
 /// <summary>The service of js/bench.proto: a unary echo and a stream of 64-byte messages.</summary>
 public static class BenchService
 {
-    public const string Name = "govchain.bench.Bench";
-
-    public static readonly Method<BytesValue, BytesValue> Unary = Method.Unary(Name, "Unary", BytesValue.Parser, BytesValue.Parser);
-    public static readonly Method<Int32Value, BytesValue> Stream = Method.ServerStreaming(Name, "Stream", Int32Value.Parser, BytesValue.Parser);
-
     private static readonly BytesValue Chunk = new() { Value = ByteString.CopyFrom(new byte[64]) };
 
-    public static ServiceDefinition Definition { get; } = ServiceDefinition.CreateBuilder()
-        .AddUnary(Unary, (request, _) => Task.FromResult(request))
-        .AddServerStreaming(Stream, async (request, responses, context) =>
+    /// <summary>The service on a loopback GrpcEndpoint (h2c, free port), as the node hosts its own.</summary>
+    public static GrpcEndpoint StartServer()
+    {
+        var server = GrpcEndpoint.Create(new GrpcEndpointOptions(), services =>
         {
-            for (var i = 0; i < request.Value; i++)
-            {
-                await responses.WriteAsync(Chunk, context.CancellationToken);
-            }
-        })
-        .Build();
+            services.AddStrictGrpc();
+            services.AddSingleton<EchoService>();
+        }, app => app.MapGrpcService<EchoService>());
+        server.StartAsync().GetAwaiter().GetResult();
+        return server;
+    }
 
     public static BytesValue Payload { get; } = new() { Value = ByteString.CopyFrom(new byte[64]) };
 
@@ -43,5 +42,19 @@ public static class BenchService
         }
 
         throw new InvalidOperationException("cannot find the repository root (GovChain.sln) above the benchmark binaries");
+    }
+
+    /// <summary>js/bench.proto's service on Grpc.AspNetCore: an echo and a stream of 64-byte messages.</summary>
+    private sealed class EchoService : Bench.BenchBase
+    {
+        public override Task<BytesValue> Unary(BytesValue request, ServerCallContext context) => Task.FromResult(request);
+
+        public override async Task Stream(Int32Value request, IServerStreamWriter<BytesValue> responseStream, ServerCallContext context)
+        {
+            for (var i = 0; i < request.Value; i++)
+            {
+                await responseStream.WriteAsync(Chunk, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using GovChain.Rpc;
+using GovChain.Grpc.Server;
 
 namespace GovChain.Benchmarks.Rpc;
 
 /// <summary>
-/// The reference: the same load as <see cref="RpcLoopbackBenchmarks"/>, driven by a grpc-js
+/// The reference: the same load as <see cref="GrpcLoopbackBenchmarks"/>, driven by a grpc-js
 /// client (js/load.js, a long-lived Node.js process) against our server. Needs Node.js and
 /// the npm packages installed by <c>scripts/setup.sh --npm</c>.
 /// </summary>
@@ -15,7 +15,7 @@ public class GrpcJsReferenceBenchmarks
     private const int UnaryCalls = 2_000;
     private const int StreamedMessages = 20_000;
 
-    private RpcServer _server = null!;
+    private GrpcEndpoint _server = null!;
     private Process _node = null!;
 
     [Params(1, 64)]
@@ -24,8 +24,7 @@ public class GrpcJsReferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new RpcServer(new RpcServerOptions()).AddService(BenchService.Definition);
-        _server.StartAsync().GetAwaiter().GetResult();
+        _server = BenchService.StartServer();
 
         var root = BenchService.RepositoryRoot();
         var modules = Path.Combine(root, "tests", "GovChain.Interop.Tests", "js", "node_modules");

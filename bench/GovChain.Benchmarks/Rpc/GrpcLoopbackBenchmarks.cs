@@ -12,8 +12,9 @@ namespace GovChain.Benchmarks.Rpc;
 
 /// <summary>
 /// The standard stack as the node runs it: a Grpc.Net.Client channel against a GrpcEndpoint
-/// (Kestrel, Grpc.AspNetCore) over loopback h2c, the same calls and counts as
-/// <see cref="RpcLoopbackBenchmarks"/>. Read the figures as operations per second (1e9 / mean ns).
+/// (Kestrel, Grpc.AspNetCore) over loopback h2c. The own layer it replaced ran the same calls and
+/// counts in RpcLoopbackBenchmarks (tag own-vs-standard-grpc runs both in one process). Read the
+/// figures as operations per second (1e9 / mean ns).
 /// </summary>
 [MemoryDiagnoser]
 public class GrpcLoopbackBenchmarks
@@ -31,12 +32,7 @@ public class GrpcLoopbackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = GrpcEndpoint.Create(new GrpcEndpointOptions(), services =>
-        {
-            services.AddStrictGrpc();
-            services.AddSingleton<EchoService>();
-        }, app => app.MapGrpcService<EchoService>());
-        _server.StartAsync().GetAwaiter().GetResult();
+        _server = BenchService.StartServer();
         _channel = GrpcChannel.ForAddress(_server.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         _client = new Bench.BenchClient(_channel);
         _client.UnaryAsync(BenchService.Payload).GetAwaiter().GetResult();
@@ -77,22 +73,6 @@ public class GrpcLoopbackBenchmarks
         if (received != count)
         {
             throw new InvalidOperationException($"expected {count} messages, got {received}");
-        }
-    }
-
-    /// <summary>js/bench.proto's service on Grpc.AspNetCore: an echo and a stream of 64-byte messages.</summary>
-    private sealed class EchoService : Bench.BenchBase
-    {
-        private static readonly BytesValue Chunk = new() { Value = ByteString.CopyFrom(new byte[64]) };
-
-        public override Task<BytesValue> Unary(BytesValue request, ServerCallContext context) => Task.FromResult(request);
-
-        public override async Task Stream(Int32Value request, IServerStreamWriter<BytesValue> responseStream, ServerCallContext context)
-        {
-            for (var i = 0; i < request.Value; i++)
-            {
-                await responseStream.WriteAsync(Chunk, context.CancellationToken).ConfigureAwait(false);
-            }
         }
     }
 }

@@ -24,7 +24,7 @@ public static class Ed25519
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or PlatformNotSupportedException or InvalidOperationException)
         {
-            throw new InvalidOperationException(
+            throw new DllNotFoundException(
                 "The libsodium that NSec.Cryptography ships (runtimes/<rid>/native in the build output) could not be loaded: " +
                 "this platform is unsupported or the native asset was not deployed.", ex);
         }

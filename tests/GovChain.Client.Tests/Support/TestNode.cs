@@ -9,11 +9,13 @@ using GovChain.Core.Hashing;
 using GovChain.Core.Merkle;
 using GovChain.Core.Validators;
 using GovChain.Grpc.ClientApi;
+using GovChain.Grpc.Server;
 using GovChain.Node.Chain;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
-using GovChain.Rpc;
 using GovChain.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovChain.Client.Tests.Support;
 
@@ -76,11 +78,7 @@ public sealed class TestNode : IAsyncDisposable
                 Gossiped.AddRange(txs);
             }
         });
-        Server = new RpcServer(new RpcServerOptions
-        {
-            Port = port,
-            Security = tlsCertificate is null ? ServerSecurity.Plaintext : ServerSecurity.Tls(tlsCertificate),
-        }).AddService(Service.Definition);
+        Server = CreateServer(port, tlsCertificate is null ? ServerSecurity.Plaintext : ServerSecurity.Tls(tlsCertificate));
         Status.Node = this;
     }
 
@@ -98,7 +96,7 @@ public sealed class TestNode : IAsyncDisposable
 
     public ClientApiService Service { get; }
 
-    public RpcServer Server { get; }
+    public GrpcEndpoint Server { get; }
 
     public List<SignedTransaction> Gossiped { get; } = [];
 
@@ -128,10 +126,21 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>Serves the same client API on <paramref name="port"/> again, e.g. after <see cref="Server"/> stopped: a node restart.</summary>
     public async Task<IAsyncDisposable> StartAnotherServerAsync(int port)
     {
-        var server = new RpcServer(new RpcServerOptions { Port = port }).AddService(Service.Definition);
+        var server = CreateServer(port, ServerSecurity.Plaintext);
         await server.StartAsync();
         return server;
     }
+
+    /// <summary>The client API alone on a Grpc.AspNetCore endpoint, as a node serves it.</summary>
+    private GrpcEndpoint CreateServer(int port, ServerSecurity security) =>
+        GrpcEndpoint.Create(
+            new GrpcEndpointOptions { Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), Security = security },
+            services =>
+            {
+                services.AddStrictGrpc();
+                services.AddSingleton(Service);
+            },
+            app => app.MapGrpcService<ClientApiService>());
 
     public GovChainClient Client(GovChainClientOptions? options = null) => new(Server.Address, options ?? FastOptions());
 

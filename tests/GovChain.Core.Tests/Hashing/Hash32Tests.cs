@@ -1,5 +1,4 @@
 using GovChain.Core.Hashing;
-using GovChain.Core.Native;
 
 namespace GovChain.Core.Tests.Hashing;
 
@@ -48,16 +47,5 @@ public class Hash32Tests
         var expected = System.Security.Cryptography.SHA256.HashData([(byte)HashDomain.Receipt, .. data]);
 
         Assert.Equal(Hex.Encode(expected), Hashes.Tagged(HashDomain.Receipt, data).ToString());
-    }
-
-    [Fact]
-    public void MissingNativeLibrary_NamesThePackageToInstall()
-    {
-        NativeLibraryResolver.Register(typeof(Hash32Tests).Assembly, "govchain-absent", "libgovchain-absent9", "libgovchain-absent.so.9");
-
-        var ex = Assert.Throws<NativeLibraryMissingException>(() => NativeLibraryResolver.Load("govchain-absent"));
-
-        Assert.Contains("apt-get install -y libgovchain-absent9", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("scripts/setup.sh", ex.Message, StringComparison.Ordinal);
     }
 }

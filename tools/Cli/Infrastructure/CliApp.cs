@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GovChain.Cli.Commands;
-using GovChain.Core.Native;
 using Grpc.Core;
 
 namespace GovChain.Cli.Infrastructure;
@@ -45,8 +44,9 @@ internal static class CliApp
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ex.ExitCode;
         }
-        catch (NativeLibraryMissingException ex)
+        catch (Exception ex) when (ex is DllNotFoundException or GovChain.Storage.StorageEngineUnavailableException)
         {
+            // The native libraries ship inside the RocksDB and NSec packages: this is a platform without a build, or a broken deployment.
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NativeLibraryMissing;
         }
