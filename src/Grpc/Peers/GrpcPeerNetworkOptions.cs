@@ -10,7 +10,7 @@ public sealed class GrpcPeerNetworkOptions
 {
     /// <summary>
     /// Largest peer message sent or accepted (a proposal carries a whole block, a fetched block
-    /// its receipts too). The node's RpcServer should use the same value for its receive and send limits.
+    /// its receipts too). The node's peer endpoint uses the same value for its receive and send limits.
     /// </summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 

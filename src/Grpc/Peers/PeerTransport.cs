@@ -43,7 +43,7 @@ public sealed class PeerTransport
     }
 
     /// <summary>
-    /// The security the node's one RpcServer must listen with: mutual TLS trusting exactly the
+    /// The security the node's peer endpoint must listen with: mutual TLS trusting exactly the
     /// genesis department certificates, or plaintext. The peer service checks each caller's
     /// certificate against genesis again, by exact bytes, whatever the server accepted.
     /// </summary>
