@@ -90,7 +90,10 @@ public sealed class FourDepartmentNetworkTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        // Refused in the TLS handshake: no HTTP response at all (Grpc.Net.Client reports that as
+        // INTERNAL "Error starting gRPC call"; the SDK maps it to UNAVAILABLE).
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);
+        Assert.IsType<HttpRequestException>(ex.Status.DebugException);
 
         // The same call with a department's genesis certificate gets through TLS: the listener
         // answers, with the peer service and health only (no client API).

@@ -208,12 +208,12 @@ public static partial class NodeOptionsValidator
             p.Add("Mempool:MaxNonceGap: must be positive.");
         }
 
-        InRange(p, "Mempool:MaxGappedPerSender", m.MaxGappedPerSender, 0, m.MaxPerSender);
-        InRange(p, "Mempool:MaxGappedTransactions", m.MaxGappedTransactions, 0, m.MaxTransactions);
+        InRange(p, "Mempool:MaxGappedPerSender", m.MaxGappedPerSender, 0, 10_000_000);
+        InRange(p, "Mempool:MaxGappedTransactions", m.MaxGappedTransactions, 0, 10_000_000);
         InRange(p, "Mempool:GappedTtlBlocks", m.GappedTtlBlocks, 1, 100_000);
         InRange(p, "Mempool:PendingBlocks", m.PendingBlocks, 1, 1_000);
         InRange(p, "Mempool:FairSharePercent", m.FairSharePercent, 1, 100);
-        InRange(p, "Mempool:MinSenderShare", m.MinSenderShare, 1, m.MaxPerSender);
+        InRange(p, "Mempool:MinSenderShare", m.MinSenderShare, 1, 10_000_000);
         InRange(p, "Mempool:RememberDropped", m.RememberDropped, 0, 10_000_000);
     }
 

@@ -57,7 +57,7 @@ public sealed class NodeOptionsTests : IAsyncLifetime
     [InlineData(""","Consensus": { "ProposeMs": "soon" }""", "Consensus:ProposeMs")]
     [InlineData(""","ListenAdress": "127.0.0.1:1" """, "ListenAdress")]
     [InlineData(""","Mempool": { "MaxTransactions": 0 }""", "Mempool:MaxTransactions")]
-    [InlineData(""","Mempool": { "MaxGappedPerSender": 5000 }""", "Mempool:MaxGappedPerSender")]
+    [InlineData(""","Mempool": { "MaxGappedPerSender": -1 }""", "Mempool:MaxGappedPerSender")]
     [InlineData(""","Mempool": { "FairSharePercent": 0 }""", "Mempool:FairSharePercent")]
     [InlineData(""","Mempool": { "GappedTtlBlocks": 0 }""", "Mempool:GappedTtlBlocks")]
     [InlineData(""","Consensus": { "PeerSignatureChecksPerSecond": -1 }""", "Consensus:PeerSignatureChecksPerSecond")]
