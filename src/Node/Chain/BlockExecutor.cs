@@ -96,7 +96,11 @@ public sealed partial class BlockExecutor
 
     public ValidatorSchedule Validators => _validators;
 
-    /// <summary>Writes the genesis state into a fresh database; does nothing when it is already there.</summary>
+    /// <summary>
+    /// Writes the genesis state into a fresh database. A node killed after writing it and
+    /// before block 1 finds it there on restart: it goes on when it is what this genesis
+    /// produces, and refuses to start on any other.
+    /// </summary>
     public void InitializeGenesis()
     {
         if (_db.Blocks.LastHeight > 0)
@@ -105,10 +109,19 @@ public sealed partial class BlockExecutor
         }
 
         var prepared = _db.State.Prepare(0, ContractEngine.InitialState(_genesis));
-        if (prepared.Root != _db.State.Root)
+        if (!_db.State.HasGenesis)
         {
             _db.State.CommitGenesis(prepared);
             LogGenesis(_logger, _genesis.ChainId, prepared.Root.ToShortString());
+            return;
+        }
+
+        if (prepared.Root != _db.State.Root)
+        {
+            throw new StorageCorruptionException(
+                $"The database holds a genesis state with root {_db.State.Root.ToShortString()} and no block, but the genesis file "
+                + $"of chain '{_genesis.ChainId}' produces root {prepared.Root.ToShortString()}: it was written from another genesis file, "
+                + "or is damaged. Start with the genesis file it was created with, or an empty data directory.");
         }
     }
 

@@ -35,6 +35,9 @@ public sealed partial class ConsensusDriver
     [LoggerMessage(EventId = 7110, Level = LogLevel.Warning, Message = "Fresh database and peers are at height {PeersHeight}: following without signing until caught up")]
     private static partial void LogFollowing(ILogger logger, ulong peersHeight);
 
+    [LoggerMessage(EventId = 7115, Level = LogLevel.Warning, Message = "Fresh database: peers with {Power} of {TotalPower} voting power claim heights up to {Claimed}, too little to prove the chain is past genesis; starting it")]
+    private static partial void LogClaimsTooWeak(ILogger logger, ulong claimed, ulong power, ulong totalPower);
+
     [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Caught up and decided a height live; signing again from height {Height}")]
     private static partial void LogRejoined(ILogger logger, ulong height);
 

@@ -119,8 +119,8 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
 
     /// <summary>
     /// Starts the loop. A node with a fresh database first listens for its peers' heights: if
-    /// they are past genesis it lost its state (or is new) and follows without signing until
-    /// it has caught up and seen a height decided live.
+    /// peers with more than the faulty power are past genesis, it lost its state (or is new)
+    /// and follows without signing until it has caught up and seen a height decided live.
     /// </summary>
     public async Task StartAsync(bool freshDatabase, CancellationToken cancellationToken)
     {
@@ -173,9 +173,17 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Whether this fresh node must follow rather than start the chain. A height claim proves
+    /// nothing, and one Byzantine peer claiming a far height must not make every fresh honest
+    /// node wait to sync from it while nobody signs (the chain would never leave genesis):
+    /// the node follows only when peers with more than the faulty power (at least one honest
+    /// validator) claim to be past genesis.
+    /// </summary>
     private async Task<bool> PeersArePastGenesisAsync(CancellationToken cancellationToken)
     {
-        var others = _executor.Validators.For(1).Validators.Count - 1;
+        var validators = _executor.Validators.For(1);
+        var others = validators.Count - 1;
         if (others <= 0)
         {
             return false;
@@ -184,7 +192,8 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         var deadline = _time.GetUtcNow() + _options.FreshStartGrace;
         while (true)
         {
-            if (MaxPeerHeight() > 0)
+            var (power, highest) = _claims.PowerAbove(0, validators);
+            if (power > validators.MaxFaultyPower)
             {
                 return true;
             }
@@ -192,6 +201,11 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
             var connected = _network.Peers.Count(p => p.Connected);
             if (connected >= others || _time.GetUtcNow() >= deadline)
             {
+                if (power > 0)
+                {
+                    LogClaimsTooWeak(_logger, highest, power, validators.TotalPower);
+                }
+
                 return false;
             }
 

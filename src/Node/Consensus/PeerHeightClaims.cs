@@ -1,4 +1,5 @@
 using GovChain.Core.Hashing;
+using GovChain.Core.Validators;
 
 namespace GovChain.Node.Consensus;
 
@@ -64,6 +65,31 @@ internal sealed class PeerHeightClaims
         }
 
         return highest;
+    }
+
+    /// <summary>
+    /// The voting power in <paramref name="validators"/> of the peers whose counted claims are
+    /// above <paramref name="height"/>, and the highest of those claims. Power, not the number
+    /// of claims, is what a claim is worth: more than the set's faulty power proves an honest
+    /// validator among the claimers.
+    /// </summary>
+    public (ulong Power, ulong Highest) PowerAbove(ulong height, WeightedValidatorSet validators)
+    {
+        ulong power = 0;
+        ulong highest = 0;
+        lock (_gate)
+        {
+            foreach (var (peer, claim) in _claims)
+            {
+                if (claim.Height > height && Counts(claim) && validators.TryGetIndex(peer, out var index))
+                {
+                    power += validators[index].VotingPower;
+                    highest = Math.Max(highest, claim.Height);
+                }
+            }
+        }
+
+        return (power, highest);
     }
 
     /// <summary>The peer served a block that verified: what it claims is worth acting on again.</summary>

@@ -17,6 +17,9 @@ public interface IStateStore
     /// <summary>The state root at <see cref="Height"/>.</summary>
     Hash32 Root { get; }
 
+    /// <summary>True once the genesis state (or any block) is written: a database past this point is not fresh.</summary>
+    bool HasGenesis { get; }
+
     /// <summary>The oldest version still readable; older ones were pruned.</summary>
     ulong OldestHeight { get; }
 
@@ -32,7 +35,8 @@ public interface IStateStore
     /// <summary>
     /// Applies <paramref name="changes"/> on top of the latest state without writing anything and
     /// returns the resulting root with everything the commit needs. <paramref name="height"/>
-    /// must be <see cref="Height"/> + 1, or 0 for the genesis state of a fresh database.
+    /// must be <see cref="Height"/> + 1, or 0 for the genesis state of a database without blocks
+    /// (preparing it again once written lets a restarted node compare it with what it holds).
     /// </summary>
     PreparedState Prepare(ulong height, StateChanges changes);
 

@@ -68,6 +68,8 @@ internal sealed partial class StateStore : IStateStore
 
     public ulong OldestHeight => Volatile.Read(ref _oldest);
 
+    public bool HasGenesis => Volatile.Read(ref _genesisWritten);
+
     public Hash32 GetRoot(ulong height)
     {
         CheckReadable(height);
@@ -96,9 +98,10 @@ internal sealed partial class StateStore : IStateStore
         var last = Height;
         if (height == 0)
         {
-            if (last != 0 || _genesisWritten)
+            // Preparing writes nothing: only the commit is once (WriteCommit refuses a second).
+            if (last != 0)
             {
-                throw new StorageException("The genesis state can only be prepared once, on a fresh database.");
+                throw new StorageException($"The genesis state is prepared on a database without blocks; this one is at height {last}.");
             }
         }
         else if (height != last + 1)

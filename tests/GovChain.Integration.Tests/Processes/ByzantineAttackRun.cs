@@ -69,7 +69,16 @@ internal sealed class ByzantineAttackRun : IDisposable
 
     private async Task RunAsync()
     {
-        await _cluster.StartAllAsync(StartLimit);
+        // The attacker first: what it says is the first thing each honest node hears, while the
+        // honest nodes' fresh-start check still listens (a height claim made then once kept a new
+        // chain at genesis); started together, which comes first is up to the machine's load.
+        await _cluster.StartAsync(Byzantine, StartLimit);
+        foreach (var i in Honest)
+        {
+            _cluster.Nodes[i].Start();
+        }
+
+        await Task.WhenAll(Honest.Select(i => _cluster.WaitUntilServingAsync(i, StartLimit)));
         var genesis = GenesisDocument.Load(Path.Combine(_cluster.Root, "genesis.json"));
         using var stopLoad = new CancellationTokenSource();
         var load = Task.Run(() => LoadAsync(stopLoad.Token));

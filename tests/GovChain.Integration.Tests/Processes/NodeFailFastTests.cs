@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using GovChain.Client.Registries;
 using GovChain.Core.Crypto;
+using GovChain.Core.Hashing;
 
 namespace GovChain.Integration.Tests.Processes;
 
@@ -55,11 +56,12 @@ public sealed class NodeFailFastTests : IAsyncLifetime
         await AssertRejoinedAsync(top);
     });
 
-    // Not yet a working fault: on a full tmpfs the node went on committing for a minute, as its
-    // writes fit in space it already holds (the WAL file is cut back after each commit, RocksDB's
-    // log is preallocated); the fault would come at RocksDB's next log file or flush. Needs a
-    // smaller write buffer or a wait for the flush before it can assert the exit.
-    [Fact(Skip = "a full disk does not fault the node within 60 s yet: its writes fit space it already holds")]
+    // A full file system faults a write only when it needs space the node does not hold yet:
+    // RocksDB's log is preallocated and the consensus WAL is cut back to its first page after
+    // each commit, so blocks of one small transaction never need more. The load is therefore
+    // blocks of tens of KiB (each validator logs the block it locks on), and the filler keeps
+    // taking whatever space is freed, as the other writers of a shared full disk do.
+    [Fact]
     public Task DiskFullWhileRunning_NodeExitsWithTheStorageCode_AndRejoinsOnceSpaceIsFreed() => Guarded(async () =>
     {
         // A real disk-full: node 3's data directory moved onto a small tmpfs of its own, then filled.
@@ -80,6 +82,8 @@ public sealed class NodeFailFastTests : IAsyncLifetime
         }
 
         var filler = Path.Combine(data, "filler");
+        using var stopFilling = new CancellationTokenSource();
+        Task? filling = null;
         try
         {
             foreach (var file in Directory.EnumerateFiles(saved))
@@ -91,11 +95,17 @@ public sealed class NodeFailFastTests : IAsyncLifetime
             var before = await RegisterAsync("LR-F101");
             await _cluster.WaitForHeightAsync([3], before, StartLimit);
 
-            await FillAsync(filler);
+            var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            filling = Task.Run(() => KeepFullAsync(filler, full, stopFilling.Token));
+            await full.Task.WaitAsync(ExitLimit);
             var code = await WaitForExitAsync(3, keepCommitting: true);
             Assert.Equal(StorageFailedExitCode, code);
             Assert.Contains("No space left on device", _cluster.Nodes[3].Tail(30), StringComparison.Ordinal);
 
+            // Space freed (the filler closed first: a deleted open file keeps its space).
+            await stopFilling.CancelAsync();
+            await filling;
+            filling = null;
             File.Delete(filler);
             var top = await RegisterAsync("LR-F102");
             await _cluster.StartAsync(3, StartLimit);
@@ -103,6 +113,12 @@ public sealed class NodeFailFastTests : IAsyncLifetime
         }
         finally
         {
+            await stopFilling.CancelAsync();
+            if (filling is not null)
+            {
+                await filling;
+            }
+
             _cluster.Nodes[3].Kill();
             Run("umount", "-l", data);
         }
@@ -142,22 +158,60 @@ public sealed class NodeFailFastTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Writes until the file system refuses: what a full disk is.</summary>
-    private static async Task FillAsync(string path)
+    /// <summary>
+    /// Writes until the file system refuses (what a full disk is), says so, then keeps taking
+    /// whatever space is freed until stopped.
+    /// </summary>
+    private static async Task KeepFullAsync(string path, TaskCompletionSource full, CancellationToken stop)
     {
-        var chunk = new byte[1 << 20];
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        try
+        var chunk = new byte[64 * 1024];
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        for (var written = 0L; !stop.IsCancellationRequested;)
         {
-            for (var i = 0; i < 1024; i++)
+            try
             {
-                await file.WriteAsync(chunk);
-                await file.FlushAsync();
+                await file.WriteAsync(chunk, CancellationToken.None);
+                written += chunk.Length;
+                if (written > 1L << 30)
+                {
+                    throw new InvalidOperationException("1 GiB written and the file system is not full: it is not the small tmpfs.");
+                }
+            }
+            catch (IOException)
+            {
+                full.TrySetResult();
+                try
+                {
+                    await Task.Delay(5, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
-        catch (IOException)
+    }
+
+    /// <summary>
+    /// Registrations with 2 KiB memos through node 0, submitted together and waited for: blocks
+    /// of tens of KiB, whose consensus-WAL records need space a node does not hold yet.
+    /// </summary>
+    private async Task RegisterBatchAsync(string prefix)
+    {
+        var client = _cluster.Client(0);
+        var registrar = await client.CreateSignerAsync(_cluster.Registrar);
+        var memo = new string('m', 2048);
+        var ids = new List<Hash32>();
+        for (var k = 0; k < 20; k++)
         {
-            // Full.
+            using var owner = KeyPair.Generate();
+            var call = LandRegistry.RegisterParcel($"{prefix}-{k:D2}", owner.PublicKey, new byte[32], 100);
+            ids.Add(await client.SubmitAsync(registrar.SignNext(call, memo: memo)));
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(0u, (await client.WaitForTransactionAsync(id)).Receipt.Code);
         }
     }
 
@@ -190,7 +244,7 @@ public sealed class NodeFailFastTests : IAsyncLifetime
 
             if (keepCommitting)
             {
-                await RegisterAsync($"LR-F2{n++:D2}");
+                await RegisterBatchAsync($"LR-F2{n++:D2}");
             }
             else
             {

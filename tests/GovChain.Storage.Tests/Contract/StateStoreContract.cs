@@ -162,11 +162,33 @@ public abstract class StateStoreContract<TFactory> : IDisposable
         db.State.CommitGenesis(genesis);
 
         Assert.Equal(genesis.Root, db.State.GetRoot(0));
-        Assert.Throws<StorageException>(() => db.State.Prepare(0, Set(("x", "y"))));
+        Assert.True(db.State.HasGenesis);
+        Assert.Throws<StorageException>(() => db.State.CommitGenesis(db.State.Prepare(0, Set(("x", "y")))));
         ChainWriter.AppendNext(db, 0, Set(("parcel/1", "alice")));
 
         Assert.Equal(B("Land Registry"), db.State.Latest().Get(B("system/department/land")));
         Assert.Equal(ScratchRoot(db, 1), db.State.Root);
+    }
+
+    [Fact]
+    public void Genesis_PreparedAgainBeforeTheFirstBlock_GivesTheWrittenRootAndWritesNothing()
+    {
+        using var db = _factory.Open();
+        Assert.False(db.State.HasGenesis);
+        var changes = Set(("system/department/land", "Land Registry"), ("system/department/tax", "Tax Office"));
+        db.State.CommitGenesis(db.State.Prepare(0, changes));
+        var written = db.State.Root;
+
+        // What a node restarted before block 1 does: prepare its genesis again and compare.
+        var again = db.State.Prepare(0, changes);
+        var other = db.State.Prepare(0, Set(("system/department/land", "Someone else")));
+
+        Assert.Equal(written, again.Root);
+        Assert.NotEqual(written, other.Root);
+        Assert.Equal(written, db.State.Root);
+        Assert.Throws<StorageException>(() => db.State.CommitGenesis(again));
+        ChainWriter.AppendNext(db, 0, Set(("parcel/1", "alice")));
+        Assert.Throws<StorageException>(() => db.State.Prepare(0, changes));
     }
 
     [Fact]
