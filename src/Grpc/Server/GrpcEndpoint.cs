@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,9 @@ public sealed class GrpcEndpoint : IAsyncDisposable
         }
 
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
+        builder.Services.AddSingleton(new EndpointStopping(_stopping.Token));
+        builder.Services.AddSingleton<StoppingInterceptor>();
+        builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<StoppingInterceptor>());
         services(builder.Services);
         _app = builder.Build();
         _app.Use((http, next) =>
