@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using GovChain.Core.Security;
 
 namespace GovChain.Client;
 
@@ -10,46 +11,10 @@ namespace GovChain.Client;
 /// </summary>
 internal static class ServerCertificateTrust
 {
-    public static bool IsTrusted(X509Certificate2 certificate, X509Certificate2Collection trusted, SslPolicyErrors errors)
-    {
-        if (trusted.Count == 0)
-        {
-            return false;
-        }
+    public static bool IsTrusted(X509Certificate2 certificate, X509Certificate2Collection trusted, SslPolicyErrors errors) =>
+        trusted.Count > 0
+        && (CertificatePins.IsPinned(certificate, trusted)
 
-        // A pinned certificate is trusted as it is: genesis names it, whatever host it was reached by.
-        var raw = certificate.RawDataMemory.Span;
-        foreach (var candidate in trusted)
-        {
-            if (candidate.RawDataMemory.Span.SequenceEqual(raw))
-            {
-                return true;
-            }
-        }
-
-        return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && ChainsToTrusted(certificate, trusted);
-    }
-
-    private static bool ChainsToTrusted(X509Certificate2 certificate, X509Certificate2Collection trusted)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        try
-        {
-            return chain.Build(certificate);
-        }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                if (!ReferenceEquals(element.Certificate, certificate))
-                {
-                    element.Certificate.Dispose();
-                }
-            }
-        }
-    }
+            // A pinned certificate is trusted whatever host it was reached by; a CA-issued one must name it.
+            || ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && CertificatePins.ChainsTo(certificate, trusted)));
 }

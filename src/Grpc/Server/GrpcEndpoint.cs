@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using GovChain.Core.Security;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -165,7 +166,7 @@ public sealed class GrpcEndpoint : IAsyncDisposable
             if (security.TrustedClientCertificates is { } trusted)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => CertificateTrust.IsTrusted(certificate, trusted);
+                https.ClientCertificateValidation = (certificate, _, _) => certificate is not null && (CertificatePins.IsPinned(certificate, trusted) || CertificatePins.ChainsTo(certificate, trusted));
             }
 
             listen.UseHttps(https);

@@ -53,7 +53,9 @@ public sealed partial class TransactionPool
         {
             if ((queue?.Gapped ?? 0) >= _options.MaxGappedPerSender)
             {
-                return Refuse(AdmissionCode.NonceTooHigh, c.Id, $"nonce {c.Nonce} waits for nonce {nextGap}, and the sender already has {queue!.Gapped} transactions waiting; send nonce {nextGap} first");
+                // Out of order is how concurrent submissions from one signer arrive: a retry after the
+                // missing nonce is in is the answer, not a nonce error the client cannot act on.
+                return Refuse(AdmissionCode.SenderFull, c.Id, $"nonce {c.Nonce} waits for nonce {nextGap}, and the sender already has {queue!.Gapped} transactions waiting for it; retry once nonce {nextGap} is in", RetryAfterMs(1));
             }
 
             if (_gappedOrder.Count >= _options.MaxGappedTransactions)
