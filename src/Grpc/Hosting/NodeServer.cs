@@ -135,14 +135,12 @@ public sealed class NodeServer : INodeServer
         return GrpcEndpoint.Create(options, services =>
         {
             services.AddSingleton(new ClientLimitInterceptor(_limiter, _node.LoggerFactory.CreateLogger<ClientLimitInterceptor>()));
-            services.AddSingleton<CallMetricsInterceptor>();
             services.AddStrictGrpc(o =>
             {
                 o.MaxReceiveMessageSize = receive;
                 o.MaxSendMessageSize = send;
                 o.EnableDetailedErrors = false;
                 o.Interceptors.Add<ClientLimitInterceptor>();
-                o.Interceptors.Add<CallMetricsInterceptor>();
             });
             services.AddGrpcReflection();
             services.AddSingleton(_clientApi);
@@ -184,13 +182,11 @@ public sealed class NodeServer : INodeServer
         };
         return GrpcEndpoint.Create(options, services =>
         {
-            services.AddSingleton<CallMetricsInterceptor>();
             services.AddStrictGrpc(o =>
             {
                 o.MaxReceiveMessageSize = _node.PeerMessageLimit;
                 o.MaxSendMessageSize = _node.PeerMessageLimit;
                 o.EnableDetailedErrors = false;
-                o.Interceptors.Add<CallMetricsInterceptor>();
             });
             PeerEndpoint.AddService(services, peers);
             AddHealth(services);

@@ -19,7 +19,6 @@ public static class PeerEndpoint
                 {
                     o.MaxReceiveMessageSize = maxMessageBytes;
                     o.MaxSendMessageSize = maxMessageBytes;
-                    o.Interceptors.Add<CallMetricsInterceptor>();
                 });
                 AddService(services, network);
             },

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using GovChain.Core.Security;
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -44,20 +45,24 @@ public sealed class GrpcEndpoint : IAsyncDisposable
 
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
         builder.Services.AddSingleton(new EndpointStopping(_stopping.Token));
-        builder.Services.AddSingleton<StoppingInterceptor>();
-        builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<StoppingInterceptor>());
+        builder.Services.AddSingleton<CallOutcomeInterceptor>();
+        builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<CallOutcomeInterceptor>());
         services(builder.Services);
         _app = builder.Build();
+        _app.UseRouting();
         _app.Use((http, next) =>
         {
             // Block streams and peer sessions end when the endpoint stops: their handlers see the
-            // call cancelled, as they would if the client went away.
-            var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
-            http.RequestAborted = linked.Token;
-            http.Response.RegisterForDispose(linked);
+            // call cancelled, as they would if the client went away. Unary calls end on their own.
+            if (http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: not MethodType.Unary })
+            {
+                var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
+                http.RequestAborted = linked.Token;
+                http.Response.RegisterForDispose(linked);
+            }
+
             return next(http);
         });
-        _app.UseRouting();
         map(_app);
     }
 
