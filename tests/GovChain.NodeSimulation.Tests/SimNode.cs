@@ -62,7 +62,8 @@ internal sealed class SimNode : IAsyncDisposable
             MaxPendingEvidence = 64,
         };
         Driver = new ConsensusDriver(DriverOptions, Database, Executor, Pool, Network, Key, clock, Metrics, NullLogger<ConsensusDriver>.Instance);
-        Handler = new NodePeerHandler(Database.Blocks, Pool, Driver, Executor.Admissions);
+        Admission = new TransactionAdmission(Pool, Driver, Network, Executor.Admissions);
+        Handler = new NodePeerHandler(Database.Blocks, Admission, Driver);
     }
 
     public int Index { get; }
@@ -100,28 +101,11 @@ internal sealed class SimNode : IAsyncDisposable
         Driver.StartStepped();
     }
 
+    /// <summary>The node's one admission point, which its peer handler uses for gossip too.</summary>
+    public TransactionAdmission Admission { get; }
+
     /// <summary>A client's submission, as the node's client API does it: admit, wake the proposer, gossip.</summary>
-    public AdmissionResult[] Submit(IReadOnlyList<SignedTransaction> transactions)
-    {
-        var results = Pool.AddBatch(transactions);
-        List<SignedTransaction>? admitted = null;
-        for (var i = 0; i < results.Length; i++)
-        {
-            if (results[i].IsAdmitted)
-            {
-                Executor.Admissions.Admitted(results[i].TxId);
-                (admitted ??= []).Add(transactions[i]);
-            }
-        }
-
-        if (admitted is not null)
-        {
-            Driver.TransactionsArrived();
-            Network.Gossip(admitted);
-        }
-
-        return results;
-    }
+    public AdmissionResult[] Submit(IReadOnlyList<SignedTransaction> transactions) => Admission.Admit(transactions, fromPeer: false);
 
     public async ValueTask DisposeAsync()
     {

@@ -67,7 +67,8 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Executor.Budget.ExecutionBudget = TimeSpan.FromMilliseconds(driverOptions.Protocol.Timeouts.ProposeMs * 2 / 5);
         Mempool.BlockBudget = () => Executor.Budget.MaxTransactions;
         Consensus = new ConsensusDriver(driverOptions, database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
-        PeerHandler = new NodePeerHandler(database.Blocks, Mempool, Consensus, Executor.Admissions);
+        Admission = new TransactionAdmission(Mempool, Consensus, Network, Executor.Admissions);
+        PeerHandler = new NodePeerHandler(database.Blocks, Admission, Consensus);
         _networkHandler.Target = PeerHandler;
         Status = new NodeStatusSource(this);
     }
@@ -88,6 +89,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
     public int MaxCertifiedBlockBytes { get; }
 
     public TransactionPool Mempool { get; }
+
+    /// <summary>The one way transactions enter: client submissions (<see cref="SubmitTransactions"/>) and peers' gossip.</summary>
+    public TransactionAdmission Admission { get; }
 
     public ValidatorSchedule Validators { get; }
 
@@ -167,41 +171,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transactions);
         ThrowIfFaulted();
-        var results = Mempool.AddBatch(transactions);
-        var any = false;
-        List<SignedTransaction>? executable = null;
-        for (var i = 0; i < results.Length; i++)
-        {
-            if (results[i].IsAdmitted)
-            {
-                any = true;
-                Executor.Admissions.Admitted(results[i].TxId);
-                if (results[i].Executable)
-                {
-                    (executable ??= []).Add(transactions[i]);
-                }
-            }
-        }
-
-        // Only what can execute is gossiped: a transaction behind a missing nonce stays here until
-        // that nonce arrives, and is gossiped then.
-        var promoted = Mempool.TakePromoted();
-        if (promoted.Count > 0)
-        {
-            (executable ??= []).AddRange(promoted);
-        }
-
-        if (any)
-        {
-            Consensus.TransactionsArrived();
-        }
-
-        if (executable is not null)
-        {
-            Network.Gossip(executable);
-        }
-
-        return results;
+        return Admission.Admit(transactions, fromPeer: false);
     }
 
     private ulong NextNonce(Hash32 sender)

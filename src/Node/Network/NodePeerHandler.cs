@@ -21,18 +21,16 @@ public sealed class NodePeerHandler : IPeerHandler
     public const int MaxGossipBatch = 10_000;
 
     private readonly IBlockStore _blocks;
-    private readonly TransactionPool _pool;
+    private readonly TransactionAdmission _admission;
     private readonly ConsensusDriver _driver;
-    private readonly AdmissionTimes? _admissions;
 
-    public NodePeerHandler(IBlockStore blocks, TransactionPool pool, ConsensusDriver driver, AdmissionTimes? admissions = null)
+    public NodePeerHandler(IBlockStore blocks, TransactionAdmission admission, ConsensusDriver driver)
     {
-        _admissions = admissions;
         ArgumentNullException.ThrowIfNull(blocks);
-        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(admission);
         ArgumentNullException.ThrowIfNull(driver);
         _blocks = blocks;
-        _pool = pool;
+        _admission = admission;
         _driver = driver;
     }
 
@@ -49,11 +47,11 @@ public sealed class NodePeerHandler : IPeerHandler
         ArgumentNullException.ThrowIfNull(transactions);
         if (transactions.Count <= MaxGossipBatch)
         {
-            return Timed(_pool.AddBatch(transactions, fromPeer: true));
+            return _admission.Admit(transactions, fromPeer: true);
         }
 
         var results = new AdmissionResult[transactions.Count];
-        Timed(_pool.AddBatch(transactions.Take(MaxGossipBatch).ToList(), fromPeer: true)).CopyTo(results, 0);
+        _admission.Admit(transactions.Take(MaxGossipBatch).ToList(), fromPeer: true).CopyTo(results, 0);
         for (var i = MaxGossipBatch; i < results.Length; i++)
         {
             results[i] = new AdmissionResult(AdmissionCode.PoolFull, default, $"a gossip batch holds at most {MaxGossipBatch} transactions");
@@ -90,24 +88,4 @@ public sealed class NodePeerHandler : IPeerHandler
     }
 
     public void OnPeerHeight(Hash32 validator, ulong height) => _driver.OnPeerHeight(validator, height);
-
-    private AdmissionResult[] Timed(AdmissionResult[] results)
-    {
-        var any = false;
-        foreach (var result in results)
-        {
-            if (result.IsAdmitted)
-            {
-                any = true;
-                _admissions?.Admitted(result.TxId);
-            }
-        }
-
-        if (any)
-        {
-            _driver.TransactionsArrived();
-        }
-
-        return results;
-    }
 }
