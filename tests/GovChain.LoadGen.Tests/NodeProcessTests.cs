@@ -50,8 +50,9 @@ public sealed class NodeProcessTests
 
         Assert.True(BenchmarkRun.Verdict(result, TextWriter.Null), $"committed {result.Committed} of {result.Submitted}, failed {result.FailedSubmissions}, errors {result.ReceiptErrors}");
         Assert.Equal("processes", result.Mode);
-        Assert.Equal(40, result.Submitted);
-        Assert.Equal(40, result.Committed);
+        // 20/s for 2 s offers at most 40; the offer ends with the duration, so a slow start offers fewer.
+        Assert.InRange(result.Submitted, 1, 40);
+        Assert.Equal(result.Submitted, result.Committed);
         Assert.All(result.NodeCpuSeconds, s => Assert.True(s > 0));
         Assert.True(result.P50Ms > 0 && result.P50Ms <= result.P99Ms);
         Assert.True(result.VerifyPerSecond > 0);
