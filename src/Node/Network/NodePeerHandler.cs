@@ -1,5 +1,4 @@
 using GovChain.Core.Hashing;
-using GovChain.Node.Chain;
 using GovChain.Node.Consensus;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;

@@ -4,7 +4,6 @@ using GovChain.Storage.CrashChild;
 using GovChain.Storage.Engine;
 using GovChain.Storage.Tests.Rocks;
 using GovChain.Storage.Wal;
-using Microsoft.Extensions.Logging;
 
 namespace GovChain.Storage.Tests.Wal;
 
@@ -23,7 +22,7 @@ public sealed class ConsensusWalFileTests : IDisposable
     private const int BodyHeader = 16;
 
     private readonly TempDirectory _temp = new();
-    private readonly ListLogger _log = new();
+    private readonly RecordingLogger _log = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -106,7 +105,7 @@ public sealed class ConsensusWalFileTests : IDisposable
         {
             Assert.Equal(3, db.ConsensusWal.Count);
             Assert.Equal(end, new FileInfo(WalFile).Length);
-            Assert.Contains(_log.Lines, l => l.Contains("torn tail", StringComparison.Ordinal) && l.Contains($"offset {end}", StringComparison.Ordinal));
+            Assert.Contains(_log.Entries.Select(e => e.Message), l => l.Contains("torn tail", StringComparison.Ordinal) && l.Contains($"offset {end}", StringComparison.Ordinal));
             db.ConsensusWal.Append(6, "after the crash"u8);
         }
 
@@ -181,34 +180,5 @@ public sealed class ConsensusWalFileTests : IDisposable
 
         using var reopened = Open();
         Assert.Equal(2, reopened.ConsensusWal.Count);
-    }
-
-    private sealed class ListLogger : ILogger<NodeDatabase>
-    {
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_lines)
-            {
-                _lines.Add(formatter(state, exception));
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace GovChain.Storage.Tests.Rocks;
+namespace GovChain.Storage.Tests;
 
 /// <summary>Keeps every entry with its event id and structured fields, in order.</summary>
 internal sealed class RecordingLogger : ILogger<NodeDatabase>
