@@ -22,7 +22,7 @@ public static class AdmissionStatus
         AdmissionCode.AlreadyKnown => StatusCode.AlreadyExists,
         AdmissionCode.Malformed or AdmissionCode.TooLarge or AdmissionCode.WrongChain or AdmissionCode.BadSignature => StatusCode.InvalidArgument,
         AdmissionCode.NonceTooLow or AdmissionCode.NonceTooHigh or AdmissionCode.NonceTaken => StatusCode.FailedPrecondition,
-        AdmissionCode.SenderFull or AdmissionCode.PoolFull => StatusCode.ResourceExhausted,
+        AdmissionCode.SenderFull or AdmissionCode.PoolFull or AdmissionCode.ClientFull => StatusCode.ResourceExhausted,
         _ => StatusCode.Internal,
     };
 

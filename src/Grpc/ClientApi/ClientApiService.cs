@@ -1,3 +1,4 @@
+using System.Net;
 using Google.Protobuf;
 using GovChain.Contracts.Engine;
 using GovChain.Core.Genesis;
@@ -31,7 +32,7 @@ public sealed partial class ClientApiService : Client.ClientBase
     private readonly Action<IReadOnlyList<SignedTransaction>>? _gossip;
 
     // The node's own submit path when hosted in a node (admission, latency clock, proposer wake-up, gossip).
-    private readonly Func<IReadOnlyList<SignedTransaction>, AdmissionResult[]>? _admit;
+    private readonly Func<IReadOnlyList<SignedTransaction>, IPAddress?, AdmissionResult[]>? _admit;
     private readonly ClientApiOptions _options;
     private readonly ILogger _logger;
     private readonly ClientApiMetrics? _metrics;
@@ -51,7 +52,7 @@ public sealed partial class ClientApiService : Client.ClientBase
         ClientApiOptions? options = null,
         NodeMetrics? metrics = null,
         ILogger<ClientApiService>? logger = null,
-        Func<IReadOnlyList<SignedTransaction>, AdmissionResult[]>? admit = null)
+        Func<IReadOnlyList<SignedTransaction>, IPAddress?, AdmissionResult[]>? admit = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(pool);
@@ -78,7 +79,9 @@ public sealed partial class ClientApiService : Client.ClientBase
     public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)
     {
         var tx = request.Transaction ?? throw RpcErrors.Of(StatusCode.InvalidArgument, "the request carries no transaction");
-        var result = _admit is null ? _pool.Add(tx) : _admit([tx])[0];
+        // The caller's address pays for the signature check out of its own share.
+        var client = context.RemoteIpAddress() ?? IPAddress.None;
+        var result = _admit is null ? _pool.AddBatch([tx], fromPeer: false, client)[0] : _admit([tx], client)[0];
         _metrics?.Submitted(result.Code);
         if (!result.IsAdmitted)
         {

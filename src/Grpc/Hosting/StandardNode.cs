@@ -68,16 +68,16 @@ public static class StandardNode
             options: node.Options.ClientApi.ToServiceOptions(),
             metrics: node.Metrics,
             logger: node.LoggerFactory.CreateLogger<ClientApiService>(),
-            admit: transactions => Admit(node, transactions));
+            admit: (transactions, client) => Admit(node, transactions, client));
     }
 
     // A faulted node's mempool is never proposed from: the client is told at once, as UNAVAILABLE
     // (try another node, or this one after its restart), not left waiting for a commit.
-    private static AdmissionResult[] Admit(GovChainNode node, IReadOnlyList<SignedTransaction> transactions)
+    private static AdmissionResult[] Admit(GovChainNode node, IReadOnlyList<SignedTransaction> transactions, System.Net.IPAddress? client)
     {
         try
         {
-            return node.SubmitTransactions(transactions);
+            return node.SubmitTransactions(transactions, client);
         }
         catch (NodeFaultedException ex)
         {

@@ -210,6 +210,10 @@ public static partial class NodeOptionsValidator
 
         InRange(p, "Mempool:MaxGappedPerSender", m.MaxGappedPerSender, 0, 10_000_000);
         InRange(p, "Mempool:MaxGappedTransactions", m.MaxGappedTransactions, 0, 10_000_000);
+        InRange(p, "Mempool:MaxGappedOfNewSenders", m.MaxGappedOfNewSenders, 0, 10_000_000);
+        InRange(p, "Mempool:SignatureChecksPerSecondPerClient", m.SignatureChecksPerSecondPerClient, 1, 10_000_000);
+        InRange(p, "Mempool:SignatureCheckBurstPerClient", m.SignatureCheckBurstPerClient, 1, 10_000_000);
+        InRange(p, "Mempool:MaxChecksInProgressPerClient", m.MaxChecksInProgressPerClient, 1, 1_000_000);
         InRange(p, "Mempool:GappedTtlBlocks", m.GappedTtlBlocks, 1, 100_000);
         InRange(p, "Mempool:PendingBlocks", m.PendingBlocks, 1, 1_000);
         InRange(p, "Mempool:FairSharePercent", m.FairSharePercent, 1, 100);

@@ -167,11 +167,12 @@ public sealed partial class GovChainNode : IAsyncDisposable
     /// Admits transactions (verified once, in parallel) and gossips the admitted ones to the peers.
     /// Throws <see cref="NodeFaultedException"/> once consensus has stopped on a fault.
     /// </summary>
-    public AdmissionResult[] SubmitTransactions(IReadOnlyList<SignedTransaction> transactions)
+    /// <param name="client">The client address that submitted them, whose share of signature checks they take; null for the node's own callers.</param>
+    public AdmissionResult[] SubmitTransactions(IReadOnlyList<SignedTransaction> transactions, System.Net.IPAddress? client = null)
     {
         ArgumentNullException.ThrowIfNull(transactions);
         ThrowIfFaulted();
-        return Admission.Admit(transactions, fromPeer: false);
+        return Admission.Admit(transactions, fromPeer: false, client);
     }
 
     private ulong NextNonce(Hash32 sender)

@@ -16,6 +16,9 @@ public enum AdmissionCode
     NonceTaken,
     SenderFull,
     PoolFull,
+
+    /// <summary>The submitting client address has used its share of signature checks; refused before the check.</summary>
+    ClientFull,
 }
 
 /// <summary>The answer to one admission: the tx id (when it parsed) and the reason for a refusal.</summary>
@@ -24,7 +27,7 @@ public readonly record struct AdmissionResult(AdmissionCode Code, Hash32 TxId, s
     public bool IsAdmitted => Code == AdmissionCode.Admitted;
 
     /// <summary>True when the pool refused for lack of room: the client should retry later.</summary>
-    public bool IsBackPressure => Code is AdmissionCode.PoolFull or AdmissionCode.SenderFull;
+    public bool IsBackPressure => Code is AdmissionCode.PoolFull or AdmissionCode.SenderFull or AdmissionCode.ClientFull;
 
     /// <summary>
     /// Admitted and executable now (its sender's nonces before it are committed or pending): only

@@ -1,16 +1,20 @@
+using System.Net;
 using GovChain.Core.Transactions;
 
 namespace GovChain.Node.Mempool;
 
 public sealed partial class TransactionPool
 {
+    /// <summary>The next nonce of a sender that has committed nothing.</summary>
+    private const ulong FirstNonce = 1;
+
     /// <summary>
     /// Every state check of one decoded transaction, cheapest first, before its signature is
     /// checked; when all pass, its place (nonce, room, share) is taken at once so that neither a
     /// concurrent batch nor a later one in this batch can take it while the signature is checked.
     /// </summary>
     // Called under _gate.
-    private AdmissionResult Reserve(Candidate c, bool fromPeer, int executableBound, out Entry? reserved)
+    private AdmissionResult Reserve(Candidate c, bool fromPeer, int executableBound, IPAddress? client, out Entry? reserved)
     {
         reserved = null;
         if (_byId.ContainsKey(c.Id))
@@ -62,6 +66,11 @@ public sealed partial class TransactionPool
             {
                 return Refuse(AdmissionCode.PoolFull, c.Id, $"no room for transactions that wait for a missing nonce; send nonce {nextGap} first", RetryAfterMs(1));
             }
+
+            if (next == FirstNonce && _gappedOfNew >= _options.MaxGappedOfNewSenders)
+            {
+                return Refuse(AdmissionCode.PoolFull, c.Id, $"the sender has committed nothing yet and senders like it already have {_gappedOfNew} transactions waiting; send nonce {nextGap} first", RetryAfterMs(1));
+            }
         }
         else
         {
@@ -72,7 +81,21 @@ public sealed partial class TransactionPool
                 var wait = RetryAfterMs(blocks);
                 return Refuse(AdmissionCode.PoolFull, c.Id, $"the mempool holds {_ready} executable transactions, what the network commits in the next blocks; retry in about {wait} ms", wait);
             }
+        }
 
+        if (IsFull(c.Size) && (!executable || _gappedOrder.Count == 0))
+        {
+            return Refuse(AdmissionCode.PoolFull, c.Id, $"the mempool is full ({_byId.Count} transactions, {_bytes} bytes); retry later", RetryAfterMs(1));
+        }
+
+        // The last check before the signature's: every refusal above cost this client nothing of its share.
+        if (client is not null && !_checkShares.TryTake(client, out var busy, out var retry))
+        {
+            return Refuse(AdmissionCode.ClientFull, c.Id, busy, retry);
+        }
+
+        if (executable)
+        {
             // The least useful go first: a transaction that can execute now displaces the oldest of those that wait for a gap.
             while (IsFull(c.Size) && _gappedOrder.First is { } oldest)
             {
@@ -85,10 +108,15 @@ public sealed partial class TransactionPool
 
         if (IsFull(c.Size))
         {
+            if (client is not null)
+            {
+                _checkShares.Done(client);
+            }
+
             return Refuse(AdmissionCode.PoolFull, c.Id, $"the mempool is full ({_byId.Count} transactions, {_bytes} bytes); retry later", RetryAfterMs(1));
         }
 
-        var entry = new Entry(c, Height);
+        var entry = new Entry(c, Height) { OfNewSender = next == FirstNonce };
         entry.Node = _arrivalOrder.AddLast(entry);
         _byId.Add(c.Id, entry);
         if (queue is null)
@@ -221,6 +249,7 @@ public sealed partial class TransactionPool
             _gappedOrder.Remove(e.GapNode);
             e.GapNode = null;
             queue.Gapped--;
+            _gappedOfNew -= e.OfNewSender ? 1 : 0;
             if (e.Tx is not null && _promoted.Count < MaxPromotedOutbox)
             {
                 _promoted.Add(e.Signed);
@@ -246,6 +275,7 @@ public sealed partial class TransactionPool
             e.GappedSince = Height;
             e.GapNode = _gappedOrder.AddLast(e);
             queue.Gapped++;
+            _gappedOfNew += e.OfNewSender ? 1 : 0;
         }
     }
 
@@ -264,6 +294,7 @@ public sealed partial class TransactionPool
         {
             _gappedOrder.Remove(entry.GapNode);
             entry.GapNode = null;
+            _gappedOfNew -= entry.OfNewSender ? 1 : 0;
             if (queue is not null)
             {
                 queue.Gapped--;

@@ -1,3 +1,4 @@
+using System.Net;
 using Google.Protobuf;
 using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
@@ -39,10 +40,12 @@ public sealed partial class TransactionPool
     private long _bytes;
     private int _ready;
     private long _signatureChecks;
+    private int _gappedOfNew;
+    private readonly ClientCheckShares _checkShares;
 
     /// <param name="committedNextNonce">The next nonce each sender must use according to the committed state.</param>
     /// <param name="committedHeight">The last committed height (gapped transactions expire by it); when null the pool counts commits itself.</param>
-    /// <param name="time">Only for the retry hint (the interval between commits); never for what is admitted or dropped.</param>
+    /// <param name="time">Only for the retry hint (the interval between commits) and each client address's rate of signature checks; never for what a block holds or what is dropped.</param>
     public TransactionPool(
         MempoolOptions options,
         string chainId,
@@ -59,6 +62,7 @@ public sealed partial class TransactionPool
         _committedHeight = committedHeight;
         _time = time ?? TimeProvider.System;
         _metrics = metrics;
+        _checkShares = new ClientCheckShares(options, _time);
     }
 
     /// <summary>Transactions per block the network commits now (the proposal budget); the executable bound is a few of these.</summary>
@@ -124,7 +128,8 @@ public sealed partial class TransactionPool
     /// correctly), verifies only the reserved ones (in parallel), then keeps or releases each.
     /// </summary>
     /// <param name="fromPeer">Gossip from a validator that admitted the batch already: it gets slack on the executable bound.</param>
-    public AdmissionResult[] AddBatch(IReadOnlyList<SignedTransaction> batch, bool fromPeer = false)
+    /// <param name="client">The client address that submitted the batch: its signature checks come out of that address's share.</param>
+    public AdmissionResult[] AddBatch(IReadOnlyList<SignedTransaction> batch, bool fromPeer = false, IPAddress? client = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var results = new AdmissionResult[batch.Count];
@@ -143,7 +148,7 @@ public sealed partial class TransactionPool
             {
                 if (candidates[i] is { } c)
                 {
-                    results[i] = Reserve(c, fromPeer, bound, out reserved[i]);
+                    results[i] = Reserve(c, fromPeer, bound, client, out reserved[i]);
                     any |= reserved[i] is not null;
                 }
             }
@@ -180,6 +185,11 @@ public sealed partial class TransactionPool
                 if (reserved[i] is not { } entry)
                 {
                     continue;
+                }
+
+                if (client is not null)
+                {
+                    _checkShares.Done(client);
                 }
 
                 if (verified[i] is { } v)
@@ -326,6 +336,9 @@ public sealed partial class TransactionPool
         public LinkedListNode<Entry>? Node { get; set; }
 
         public LinkedListNode<Entry>? GapNode { get; set; }
+
+        /// <summary>Its sender had committed nothing when it was admitted: while it waits, it takes from the new senders' small share.</summary>
+        public bool OfNewSender { get; init; }
     }
 
     /// <summary>One sender's held transactions by nonce, classified against the committed next nonce <see cref="Base"/>.</summary>

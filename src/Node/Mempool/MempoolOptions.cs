@@ -27,6 +27,23 @@ public sealed class MempoolOptions
     /// <summary>Most waiting (gapped) transactions of all senders together; they never take room from executable ones.</summary>
     public int MaxGappedTransactions { get; set; } = 5_000;
 
+    /// <summary>
+    /// Most waiting transactions of senders that have committed nothing yet, all such senders
+    /// together: a fresh key costs nothing to make, so fresh keys' out-of-order transactions get
+    /// only a small share of the waiting room, and every one of them beyond it is refused before
+    /// its signature is checked.
+    /// </summary>
+    public int MaxGappedOfNewSenders { get; set; } = 64;
+
+    /// <summary>Signature checks one client address may cause per second on average; beyond it a submission is refused before its check.</summary>
+    public int SignatureChecksPerSecondPerClient { get; set; } = 2000;
+
+    /// <summary>Signature checks one client address may cause in a burst after being idle.</summary>
+    public int SignatureCheckBurstPerClient { get; set; } = 2000;
+
+    /// <summary>Signature checks of one client address in progress at once (its backlog); more are refused before their check.</summary>
+    public int MaxChecksInProgressPerClient { get; set; } = 16;
+
     /// <summary>Heights a gapped transaction may wait for its missing nonce before it is dropped.</summary>
     public int GappedTtlBlocks { get; set; } = 20;
 
@@ -49,7 +66,8 @@ public sealed class MempoolOptions
     public void Validate()
     {
         if (MaxTransactions <= 0 || MaxBytes <= 0 || MaxTxBytes <= 0 || MaxPerSender <= 0 || MaxNonceGap == 0
-            || MaxGappedPerSender < 0 || MaxGappedTransactions < 0 || GappedTtlBlocks <= 0 || PendingBlocks <= 0
+            || MaxGappedPerSender < 0 || MaxGappedTransactions < 0 || MaxGappedOfNewSenders < 0
+            || SignatureChecksPerSecondPerClient <= 0 || SignatureCheckBurstPerClient <= 0 || MaxChecksInProgressPerClient <= 0 || GappedTtlBlocks <= 0 || PendingBlocks <= 0
             || FairSharePercent is <= 0 or > 100 || MinSenderShare <= 0 || RememberDropped < 0)
         {
             throw new ArgumentException("Every mempool limit must be positive.");

@@ -1,3 +1,4 @@
+using System.Net;
 using GovChain.Node.Chain;
 using GovChain.Node.Consensus;
 using GovChain.Node.Network;
@@ -33,10 +34,11 @@ public sealed class TransactionAdmission
 
     /// <summary>Admits <paramref name="transactions"/>; each result says whether, and why not.</summary>
     /// <param name="fromPeer">True for gossip: a peer's share of the pool applies, and nothing is gossiped on.</param>
-    public AdmissionResult[] Admit(IReadOnlyList<SignedTransaction> transactions, bool fromPeer)
+    /// <param name="client">The client address that submitted them: their signature checks come out of its share.</param>
+    public AdmissionResult[] Admit(IReadOnlyList<SignedTransaction> transactions, bool fromPeer, IPAddress? client = null)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        var results = _pool.AddBatch(transactions, fromPeer);
+        var results = _pool.AddBatch(transactions, fromPeer, client);
         var any = false;
         List<SignedTransaction>? executable = null;
         for (var i = 0; i < results.Length; i++)

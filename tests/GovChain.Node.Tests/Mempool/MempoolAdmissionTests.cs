@@ -5,7 +5,9 @@ using GovChain.Core.Transactions;
 using GovChain.Grpc.ClientApi;
 using GovChain.Node.Mempool;
 using GovChain.Protocol;
+using GovChain.Node.Tests.Support;
 using GovChain.Tests.Shared;
+using System.Net;
 using Grpc.Core;
 
 namespace GovChain.Node.Tests.Mempool;
@@ -33,8 +35,11 @@ public sealed class MempoolAdmissionTests : IDisposable
         return k;
     }
 
-    private TransactionPool NewPool(MempoolOptions? options = null) =>
-        new(options ?? new MempoolOptions(), Chain, s => _committedNext.TryGetValue(s, out var n) ? n : 1, committedHeight: () => _height);
+    private TransactionPool NewPool(MempoolOptions? options = null, TimeProvider? time = null) =>
+        new(options ?? new MempoolOptions(), Chain, s => _committedNext.TryGetValue(s, out var n) ? n : 1, committedHeight: () => _height, time: time);
+
+    private static readonly IPAddress Abuser = IPAddress.Parse("127.0.0.3");
+    private static readonly IPAddress Normal = IPAddress.Parse("127.0.0.2");
 
     private static SignedTransaction Tx(KeyPair key, ulong nonce, string memo = "") =>
         TransactionCodec.Create(Chain, key, nonce, "land", "register", null, memo);
@@ -258,5 +263,79 @@ public sealed class MempoolAdmissionTests : IDisposable
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         Assert.Equal("750", ex.Trailers.GetValue(AdmissionStatus.RetryAfterTrailer));
+    }
+    [Fact]
+    public void OneClientAddress_CannotTakeMoreThanItsShareOfSignatureChecks_AnotherStillGetsItsOwn()
+    {
+        var time = new ManualTime();
+        var pool = NewPool(new MempoolOptions { SignatureChecksPerSecondPerClient = 5, SignatureCheckBurstPerClient = 5 }, time);
+
+        // Twenty valid, executable transactions from fresh keys, one call each, as a flood arrives.
+        var flood = Enumerable.Range(0, 20).Select(_ => pool.AddBatch([Tx(NewKey(), 1)], client: Abuser)[0]).ToList();
+
+        Assert.Equal(5, flood.Count(r => r.IsAdmitted));
+        Assert.Equal(5, pool.SignatureChecks);
+        Assert.All(flood.Where(r => !r.IsAdmitted), r =>
+        {
+            Assert.Equal(AdmissionCode.ClientFull, r.Code);
+            Assert.True(r.IsBackPressure);
+            Assert.InRange(r.RetryAfterMs, 10, 5000);
+            Assert.Equal(StatusCode.ResourceExhausted, AdmissionStatus.ToStatusCode(r.Code));
+        });
+
+        // The other address's share is its own: the flood took none of it.
+        var normal = Enumerable.Range(0, 5).Select(_ => pool.AddBatch([Tx(NewKey(), 1)], client: Normal)[0]).ToList();
+        Assert.All(normal, r => Assert.True(r.IsAdmitted));
+        Assert.Equal(10, pool.SignatureChecks);
+
+        // A second later the flooding address has earned one second's share again, and no more.
+        time.Advance(TimeSpan.FromSeconds(1));
+        var later = Enumerable.Range(0, 20).Select(_ => pool.AddBatch([Tx(NewKey(), 1)], client: Abuser)[0]).ToList();
+        Assert.Equal(5, later.Count(r => r.IsAdmitted));
+        Assert.Equal(15, pool.SignatureChecks);
+    }
+
+    [Fact]
+    public void OneClientAddress_ChecksInProgressAtOnce_AreBoundedByItsBacklog()
+    {
+        var pool = NewPool(new MempoolOptions { MaxChecksInProgressPerClient = 3 });
+
+        var first = pool.AddBatch(Enumerable.Range(0, 10).Select(_ => Tx(NewKey(), 1)).ToList(), client: Abuser);
+
+        Assert.Equal(3, first.Count(r => r.IsAdmitted));
+        Assert.All(first.Skip(3), r => Assert.Equal(AdmissionCode.ClientFull, r.Code));
+        Assert.Equal(3, pool.SignatureChecks);
+
+        // Answered checks give their places back, forged or not.
+        var forged = Tx(NewKey(), 1);
+        forged = new SignedTransaction { Body = forged.Body, Signature = ByteString.CopyFrom(new byte[64]) };
+        Assert.Equal(AdmissionCode.BadSignature, pool.AddBatch([forged], client: Abuser)[0].Code);
+        var second = pool.AddBatch(Enumerable.Range(0, 10).Select(_ => Tx(NewKey(), 1)).ToList(), client: Abuser);
+        Assert.Equal(3, second.Count(r => r.IsAdmitted));
+        Assert.Equal(7, pool.SignatureChecks);
+    }
+
+    [Fact]
+    public void GappedTransactionsOfSendersThatCommittedNothing_GetASmallShare_AndTheRestCostNoSignatureCheck()
+    {
+        var pool = NewPool(new MempoolOptions { MaxGappedOfNewSenders = 4 });
+
+        var keys = Enumerable.Range(0, 10).Select(_ => NewKey()).ToList();
+        var fresh = keys.Select(k => pool.Add(Tx(k, 2))).ToList();
+
+        Assert.Equal(4, fresh.Count(r => r.IsAdmitted));
+        Assert.All(fresh.Skip(4), r => Assert.Equal(AdmissionCode.PoolFull, r.Code));
+        Assert.Equal(4, pool.SignatureChecks);
+
+        // A sender with committed history still waits for its gap, and a fresh key's first nonce is executable.
+        var known = NewKey();
+        _committedNext[new Hash32(known.PublicKey)] = 5;
+        Assert.True(pool.Add(Tx(known, 7)).IsAdmitted);
+        Assert.True(pool.Add(Tx(NewKey(), 1)).Executable);
+
+        // Once a fresh sender's gap fills, its transaction leaves the new senders' share to another.
+        Assert.True(pool.Add(Tx(keys[0], 1)).IsAdmitted);
+        Assert.True(pool.Add(Tx(keys[9], 2)).IsAdmitted);
+        Assert.Equal(AdmissionCode.PoolFull, pool.Add(Tx(keys[8], 2)).Code);
     }
 }
