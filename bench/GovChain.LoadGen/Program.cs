@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == "--abuse")
     return await GovChain.LoadGen.Abuse.AbuseRun.MainAsync(args[1..], abuseBound.Token);
 }
 
+if (args.Length > 0 && args[0] == GovChain.LoadGen.Abuse.AbuserProcess.Mode)
+{
+    using var abuserBound = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+    return await GovChain.LoadGen.Abuse.AbuserProcess.MainAsync(args[1..], abuserBound.Token);
+}
+
 if (args.Length > 0 && args[0] == "flood")
 {
     // The flood figure (issue #11): honest commit rate without and with a flooding peer.

@@ -20,6 +20,7 @@ namespace GovChain.LoadGen.Abuse;
 /// floods signed transactions with nonce gaps from fresh keys, hoards streams and commit waits,
 /// opens block streams it never reads, and floods cheap calls. Prints the normal client's
 /// throughput and submit→commit median and p99 for both phases, and what the abuser was refused.
+/// The abuser runs in a process of its own (<see cref="AbuserProcess"/>), as on its own machine.
 /// </summary>
 internal static class AbuseRun
 {
@@ -81,16 +82,14 @@ internal static class AbuseRun
             var idle = await normalLoad.RunAsync(TimeSpan.FromSeconds(phaseSeconds), ct).ConfigureAwait(false);
             Print("normal client alone", idle, null);
 
-            var abuserOptions = new GovChainChannelOptions { TrustedServerCertificates = [department.Certificate], LocalAddress = AbuserAddress };
-            await using var abuser = new Abuser(department.ClientUri, abuserOptions, network.ChainId);
-            using var stopAbuse = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var abusing = abuser.RunAsync(stopAbuse.Token);
+            var checksBefore = node.Mempool.SignatureChecks;
+            var abuser = await AbuserProcess.StartAsync(department.ClientUri, department.Certificate, network.ChainId, AbuserAddress, root, ct).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false); // let the abuser take what it can first
             var loaded = await normalLoad.RunAsync(TimeSpan.FromSeconds(phaseSeconds), ct).ConfigureAwait(false);
-            await stopAbuse.CancelAsync().ConfigureAwait(false);
-            await abusing.ConfigureAwait(false);
+            var nodeMetrics = $"node: {node.Mempool.SignatureChecks - checksBefore} signature checks of submissions while the abuser ran ({loaded.Committed} of them the normal client's)";
             Print("normal client beside the abuser", loaded, idle);
-            abuser.PrintCounts();
+            await AbuserProcess.StopAsync(abuser).ConfigureAwait(false);
+            Console.WriteLine(nodeMetrics);
             await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
         }

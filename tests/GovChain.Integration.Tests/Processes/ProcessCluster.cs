@@ -25,6 +25,7 @@ internal sealed class ProcessCluster : IDisposable
     private readonly NetworkFolder _folder;
     private readonly GovChainClient[] _clients;
     private readonly ProcessClusterOptions _options;
+    private readonly NetworkDepartment[] _departments;
 
     public ProcessCluster(ProcessClusterOptions? options = null)
     {
@@ -40,9 +41,11 @@ internal sealed class ProcessCluster : IDisposable
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
             Consensus = _options.Consensus,
+            MaxBlockBytes = _options.MaxBlockBytes,
             Storage = new StorageSettings { SyncWrites = _options.SyncWrites },
         }.Generate());
         _folder = network.WriteTo(Root);
+        _departments = [.. network.Departments];
         Registrar = network.RoleHolder("registrar").Key;
 
         Nodes = new NodeProcess[Departments.Length];
@@ -70,6 +73,18 @@ internal sealed class ProcessCluster : IDisposable
 
     /// <summary>An SDK client of node <paramref name="i"/>'s client API, trusting that node's certificate only.</summary>
     public GovChainClient Client(int i) => _clients[i];
+
+    /// <summary>A channel to node <paramref name="i"/>'s client API from the loopback address <paramref name="local"/>: another client, as the node counts clients.</summary>
+    public global::Grpc.Net.Client.GrpcChannel Channel(int i, System.Net.IPAddress local) =>
+        Own(GovChainClient.CreateChannel(_departments[i].ClientUri, new GovChainChannelOptions { TrustedServerCertificates = [_departments[i].Certificate], LocalAddress = local }));
+
+    /// <summary>An SDK client of node <paramref name="i"/> from the loopback address <paramref name="local"/>.</summary>
+    public GovChainClient Client(int i, System.Net.IPAddress local) => Own(new GovChainClient(_departments[i].ClientUri, new GovChainClientOptions
+    {
+        Channel = new GovChainChannelOptions { TrustedServerCertificates = [_departments[i].Certificate], LocalAddress = local, ConnectTimeout = TimeSpan.FromSeconds(3) },
+        DefaultTimeout = TimeSpan.FromSeconds(10),
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30),
+    }));
 
     public string DataDirectory(int i) => _folder.DataDirectory(Departments[i]);
 
@@ -245,6 +260,9 @@ internal sealed record ProcessClusterOptions
     /// SIGKILL loses nothing the process wrote (the OS still holds it); only a machine crash would.
     /// </summary>
     public bool SyncWrites { get; init; } = true;
+
+    /// <summary>The chain's max_block_bytes (0: the default).</summary>
+    public uint MaxBlockBytes { get; init; }
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>

@@ -20,6 +20,7 @@ public sealed class StatusMappingTests
     [InlineData(AdmissionCode.NonceTaken, StatusCode.FailedPrecondition)]
     [InlineData(AdmissionCode.SenderFull, StatusCode.ResourceExhausted)]
     [InlineData(AdmissionCode.PoolFull, StatusCode.ResourceExhausted)]
+    [InlineData(AdmissionCode.ClientFull, StatusCode.ResourceExhausted)]
     public void ToException_EachRefusal_CarriesItsStatusReasonAndCode(AdmissionCode code, StatusCode expected)
     {
         var ex = AdmissionStatus.ToException(new AdmissionResult(code, Hash32.Zero, "because"));
