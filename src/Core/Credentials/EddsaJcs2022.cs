@@ -62,6 +62,18 @@ public static class EddsaJcs2022
     public static string? Verify(JsonObject secured)
     {
         ArgumentNullException.ThrowIfNull(secured);
+        try
+        {
+            return Check(secured);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return $"the document is malformed: {ex.Message}";
+        }
+    }
+
+    private static string? Check(JsonObject secured)
+    {
         if (secured["proof"] is not JsonObject proof)
         {
             return "the document has no single proof object";

@@ -86,7 +86,18 @@ public static class JsonCanonicalizer
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                WriteString(text, value.GetValue<string>());
+                string s;
+                try
+                {
+                    s = value.GetValue<string>();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // System.Text.Json will not unescape a lone surrogate from parsed text.
+                    throw new NotSupportedException("a string is not valid UTF-16", ex);
+                }
+
+                WriteString(text, s);
                 break;
             case JsonValueKind.True:
                 text.Append("true");
