@@ -80,7 +80,7 @@ public sealed class VerifiableCredentialInteropTests : IClassFixture<CredentialT
     [Fact]
     public async Task NodeEndpoints_BadRequests_AreRefusedWithAReason()
     {
-        var pinned = X509Certificate2.CreateFromPemFile(Layout.CertificateFile("education"));
+        using var pinned = X509Certificate2.CreateFromPem(File.ReadAllText(Layout.CertificateFile("education")));
         using var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.RawData.AsSpan().SequenceEqual(pinned.RawData),
