@@ -22,7 +22,9 @@ if [ "$with_npm" -eq 1 ]; then
   js_dir=tests/GovChain.Interop.Tests/js
   if [ -f "$js_dir/package.json" ]; then
     command -v npm >/dev/null || die "npm is not on PATH; the interoperability tests need Node.js and npm"
-    if [ ! -d "$js_dir/node_modules/@grpc/grpc-js" ]; then
+    # Installs again whenever package.json names a package node_modules lacks (a new test dependency).
+    if ! (cd "$js_dir" && node -e 'const fs = require("fs"); const d = require("./package.json").dependencies || {};
+        process.exit(Object.keys(d).every(n => fs.existsSync("node_modules/" + n + "/package.json")) ? 0 : 1)'); then
       say "installing npm packages for the interoperability tests ($js_dir)"
       (cd "$js_dir" && npm install --no-audit --no-fund --loglevel=error) || die "npm install in $js_dir failed"
     else

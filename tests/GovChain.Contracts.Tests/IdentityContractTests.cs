@@ -53,6 +53,25 @@ public sealed class IdentityContractTests : IDisposable
     }
 
     [Fact]
+    public void Credentials_InIssueOrder_GetDistinctStatusIndexesAndRevocationSetsOnlyTheirBit()
+    {
+        var first = CredentialRecord.Parser.ParseFrom(_chain.Ok(_chain.Issuer, IdentityCalls.IssueCredential("DIP-S-1", "diploma", _jane.PublicKey, DiplomaClaims)).Result);
+        var second = CredentialRecord.Parser.ParseFrom(_chain.Ok(_chain.Issuer, IdentityCalls.IssueCredential("DIP-S-2", "diploma", _jane.PublicKey, DiplomaClaims)).Result);
+        Assert.Equal(1UL, first.StatusIndex);
+        Assert.Equal(2UL, second.StatusIndex);
+        Assert.Null(_chain.State.Get(RecordKeys.CredentialStatusPage(0)));
+
+        _chain.Ok(_chain.Issuer, IdentityCalls.RevokeCredential("DIP-S-2", "issued in error"));
+
+        var page = _chain.State.Get(RecordKeys.CredentialStatusPage(0))!;
+        Assert.Equal(GovChain.Core.Credentials.CredentialStatusLayout.PageBytes, page.Length);
+        Assert.Equal(0x20, page[0]); // index 2: third bit from the left; index 1 untouched
+        Assert.All(page[1..], b => Assert.Equal(0, b));
+        Assert.Equal(2UL, _chain.Query(IdentityCalls.GetCredential("DIP-S-2"), CredentialRecord.Parser).StatusIndex);
+        _chain.AssertReplayIsIdentical();
+    }
+
+    [Fact]
     public void Credential_WithExpiry_IsExpiredFromItsEndHeight()
     {
         var start = _chain.Height + 1;

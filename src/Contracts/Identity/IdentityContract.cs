@@ -1,19 +1,23 @@
 using Google.Protobuf;
 using GovChain.Contracts.Engine;
 using GovChain.Contracts.SystemContract;
+using GovChain.Core.Credentials;
 using GovChain.Protocol.Identity;
 
 namespace GovChain.Contracts.Identity;
 
 /// <summary>
 /// The <c>identity</c> contract. Keys: "identity/id/&lt;hex key&gt;",
-/// "identity/cred/&lt;id&gt;", "identity/subject/&lt;hex key&gt;" (credential index).
+/// "identity/cred/&lt;id&gt;", "identity/subject/&lt;hex key&gt;" (credential index),
+/// "identity/status_seq" and "identity/status/&lt;page&gt;" (revocation bits, served as W3C status lists).
 /// Only hashes of personal data are stored; the data stays with the registering office.
 /// </summary>
 internal sealed class IdentityContract : Contract
 {
     public const int MaxCredentialsPerSubject = 1024;
     public const int MaxReasonLength = 256;
+
+    private static readonly byte[] StatusSequenceKey = RecordKeys.CredentialStatusSequence();
 
     public override string Name => ContractNames.Identity;
 
@@ -164,12 +168,31 @@ internal sealed class IdentityContract : Contract
             IssuedHeight = ctx.Block.Height,
             ValidFromHeight = from,
             ValidUntilHeight = args.ValidUntilHeight,
+            StatusIndex = NextStatusIndex(ctx),
         };
         ctx.Write(key, credential);
         index.CredentialIds.Add(args.CredentialId);
         ctx.Write(SubjectKey(args.Subject), index);
         ctx.Emit(ContractNames.Identity, "credential_issued", ("id", args.CredentialId), ("kind", args.Kind), ("subject", Identifiers.KeyHex(args.Subject)), ("department", grant.DepartmentId));
         return credential;
+    }
+
+    // Issue order numbers the credentials from 1, so the index is the same on every node and
+    // no two credentials share a status bit (0 is left for records from before status lists).
+    private static ulong NextStatusIndex(CallContext ctx)
+    {
+        StateKeys.TryDecodeUInt64(ctx.ReadRaw(StatusSequenceKey), out var last);
+        var next = last + 1;
+        ctx.WriteRaw(StatusSequenceKey, StateKeys.EncodeUInt64(next));
+        return next;
+    }
+
+    private static void SetStatusBit(CallContext ctx, ulong statusIndex)
+    {
+        var key = RecordKeys.CredentialStatusPage(CredentialStatusLayout.PageOf(statusIndex));
+        var page = ctx.ReadRaw(key) is { Length: CredentialStatusLayout.PageBytes } stored ? (byte[])stored.Clone() : new byte[CredentialStatusLayout.PageBytes];
+        CredentialStatusLayout.SetBit(page, statusIndex);
+        ctx.WriteRaw(key, page);
     }
 
     private static void Revoke(CallContext ctx, RevokeCredentialArgs args)
@@ -190,6 +213,11 @@ internal sealed class IdentityContract : Contract
         credential.RevokedHeight = ctx.Block.Height;
         credential.RevocationReason = args.Reason;
         ctx.Write(CredentialKey(credential.Id), credential);
+        if (credential.StatusIndex != 0)
+        {
+            SetStatusBit(ctx, credential.StatusIndex);
+        }
+
         ctx.Emit(ContractNames.Identity, "credential_revoked", ("id", credential.Id), ("reason", args.Reason));
     }
 

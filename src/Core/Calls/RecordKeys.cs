@@ -48,6 +48,12 @@ public static class RecordKeys
     /// <summary>A <c>CredentialRecord</c>.</summary>
     public static byte[] Credential(string id) => Path("identity/cred/", id);
 
+    /// <summary>The last credential status index assigned (8 bytes, big-endian).</summary>
+    public static byte[] CredentialStatusSequence() => Path("identity/status_seq");
+
+    /// <summary>One page of the credential revocation bitstring (<see cref="GovChain.Core.Credentials.CredentialStatusLayout.PageBytes"/> raw bytes; absent: none revoked).</summary>
+    public static byte[] CredentialStatusPage(ulong page) => Path("identity/status/", Sequence(page));
+
     /// <summary>A <c>Parcel</c>.</summary>
     public static byte[] Parcel(string id) => Path("land/parcel/", id);
 

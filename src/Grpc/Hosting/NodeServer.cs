@@ -161,6 +161,8 @@ public sealed class NodeServer : INodeServer
                 PeerEndpoint.Map(app);
             }
 
+            CredentialStatusEndpoints.Map(app, _node);
+            QrCodeEndpoint.Map(app);
             app.MapGet("/metrics", () => Results.Text(_exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
             app.MapGet("/healthz", () => _node.IsHealthy
                 ? Results.Text("ok\n", "text/plain")

@@ -21,6 +21,7 @@ internal static class IdentityCommand
         identity.Subcommands.Add(Issue());
         identity.Subcommands.Add(Revoke());
         identity.Subcommands.Add(Verify());
+        identity.Subcommands.Add(ExportVcCommand.Create(Credential));
         return identity;
     }
 

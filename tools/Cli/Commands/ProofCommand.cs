@@ -34,16 +34,23 @@ internal static class ProofCommand
         var parcel = new Option<string?>("--parcel") { Description = "Shorthand for --record land/parcel/<id>." };
         var height = new Option<ulong>("--height") { Description = "Prove the record in the state after this block (default: the latest)." };
         var output = new Option<string>("--out") { Description = "The proof file to write: binary, or JSON when the name ends in .json.", Required = true };
+        var qr = new Option<string?>("--qr") { Description = "Also write a QR code (FILE.svg or FILE.png) of the link to the record's verification on the node's public page." };
         var get = new Command(
             "get",
             "Fetch a proof from a node and write it to a file, checked first against the genesis when one is given (--genesis or --dir). Exit codes: 0 written; 1 bad input or nothing to prove; 4 the node's proof does not verify; 7 node unreachable.")
         {
-            tx, record, parcel, height, output,
+            tx, record, parcel, height, output, qr,
         };
         get.WithConnection();
         get.SetAction(async (result, ct) =>
         {
             var target = Target(result.GetValue(tx), result.GetValue(record), result.GetValue(parcel));
+            var qrPath = result.GetValue(qr);
+            if (qrPath is not null && VerificationLink.PathProblem(qrPath) is { } qrProblem)
+            {
+                throw new CliError(qrProblem);
+            }
+
             using var session = NodeSession.Open(result);
             await session.CheckReachableAsync(ct).ConfigureAwait(false);
             var file = await FetchAsync(session.Client, target, result.GetValue(height), ct).ConfigureAwait(false);
@@ -63,6 +70,16 @@ internal static class ProofCommand
 
             file.Write(path, json);
             Print(result, path, json, file, check);
+            if (qrPath is not null)
+            {
+                var link = VerificationLink.For(session.Address, target.TxId?.ToString(), target.Key);
+                VerificationLink.WriteQr(qrPath, link);
+                if (!Output.IsJson(result))
+                {
+                    Console.Out.WriteLine($"wrote a QR code of {link} to {qrPath}");
+                }
+            }
+
             return 0;
         });
         return get;
