@@ -98,6 +98,25 @@ public sealed class NetworkInitEndpointsTests : IDisposable
         Assert.False(Directory.Exists(dir));
     }
 
+    [Fact]
+    public async Task Cert_WritesTheNextCertificate_NamingTheHosts_AndNeverReplacesOne()
+    {
+        var dir = _temp.Sub("next");
+        var run = await CliRunner.RunAsync("network", "cert", "--department", "finance", "--hosts", "finance.gov.example,10.2.0.7", "--days", "20", "--out", dir, "-o", "json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var (dns, ips) = SubjectNames(Path.Combine(dir, "tls.crt"));
+        Assert.Equal(["finance.gov.example"], dns);
+        Assert.Equal([IPAddress.Parse("10.2.0.7")], ips);
+        using var certificate = X509Certificate2.CreateFromPemFile(Path.Combine(dir, "tls.crt"), Path.Combine(dir, "tls.key"));
+        Assert.InRange((certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays, 19, 20);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "tls.key")));
+
+        var again = await CliRunner.RunAsync("network", "cert", "--department", "finance", "--hosts", "10.2.0.7", "--out", dir);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already holds", again.Error, StringComparison.Ordinal);
+    }
+
     private static (string[] Dns, IPAddress[] Ips) SubjectNames(string certificateFile)
     {
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));

@@ -4,7 +4,7 @@ using System.Text;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
 using Grpc.Net.Client;
-using ClientApi = GovChain.Protocol.Client.ClientClient;
+using ClientApiClient = GovChain.Protocol.Client.ClientClient;
 
 namespace GovChain.Grpc.Observer;
 
@@ -52,14 +52,14 @@ internal sealed class FollowedNode : IDisposable
             MaxReceiveMessageSize = maxMessageBytes,
             MaxSendMessageSize = maxMessageBytes,
         });
-        Api = new ClientApi(_channel);
+        Api = new ClientApiClient(_channel);
     }
 
     public Uri Address { get; }
 
     public Hash32 Id { get; }
 
-    public ClientApi Api { get; }
+    public ClientApiClient Api { get; }
 
     /// <summary>The department whose pinned certificate the node presented ("?" before the first handshake).</summary>
     public string Department => Volatile.Read(ref _department);

@@ -7,6 +7,7 @@ using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
 using GovChain.Core.Hashing;
+using GovChain.Core.Transactions;
 using GovChain.Integration.Tests.Support;
 using GovChain.Node.Setup;
 using Grpc.Core;

@@ -58,6 +58,7 @@ internal static class NetworkCommand
             return 0;
         });
         network.Subcommands.Add(init);
+        network.Subcommands.Add(CertificateCommand.Create());
         return network;
     }
 
