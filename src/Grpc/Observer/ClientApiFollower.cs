@@ -129,6 +129,13 @@ public sealed partial class ClientApiFollower : IPeerNetwork
                     break;
                 }
 
+                if (block.Block?.Header?.Height != height)
+                {
+                    // Cheap before anything the driver checks: a block that is not the one asked for.
+                    ReportMisbehaviour(node.Id, $"GetBlock({height}) answered with block {block.Block?.Header?.Height.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
+                    break;
+                }
+
                 served++;
                 yield return new FetchedBlock(node.Id, block);
             }
