@@ -1,4 +1,5 @@
 using GovChain.Grpc.ClientApi;
+using GovChain.Grpc.Observer;
 using GovChain.Grpc.Peers;
 using GovChain.Grpc.Server;
 using GovChain.Node.Configuration;
@@ -23,6 +24,11 @@ public static class StandardNode
     {
         ArgumentNullException.ThrowIfNull(context);
         var genesis = context.Identity.Genesis;
+        if (context.Options.Observer.Enabled)
+        {
+            return CreateObserverNetwork(context);
+        }
+
         if (genesis.Proto.Departments.Count == 1)
         {
             return new IsolatedPeerNetwork();
@@ -40,6 +46,21 @@ public static class StandardNode
         catch (ArgumentException ex)
         {
             throw new NodeConfigurationException($"Peers: {ex.Message}");
+        }
+    }
+
+    /// <summary>An observer's: the client API of the department nodes it follows (see src/Grpc/Observer/README.md).</summary>
+    public static IPeerNetwork CreateObserverNetwork(PeerNetworkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return new ClientApiFollower(
+                context.Identity.Genesis, context.Options.Observer, CertifiedBlockBound.Bytes(context.Identity.Genesis), context.Time, context.LoggerFactory.CreateLogger<ClientApiFollower>());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new NodeConfigurationException(ex.Message);
         }
     }
 

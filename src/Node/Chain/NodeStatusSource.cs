@@ -41,6 +41,20 @@ public sealed class NodeStatusSource : INodeStatusSource
             status.Peers.Add(new PeerInfo { DepartmentId = peer.DepartmentId, Endpoint = peer.Endpoint, Connected = peer.Connected, Height = peer.Height });
         }
 
+        var now = _node.Certificates.Now;
+        foreach (var c in _node.Certificates.Current)
+        {
+            status.Certificates.Add(new CertificateExpiry
+            {
+                DepartmentId = c.DepartmentId,
+                Use = c.Use,
+                NotAfterUnixMs = c.NotAfter.ToUnixTimeMilliseconds(),
+                DaysLeft = c.DaysLeft(now),
+                Expiring = c.IsExpiringSoon(now),
+                Sha256 = c.Sha256,
+            });
+        }
+
         return status;
     }
 }

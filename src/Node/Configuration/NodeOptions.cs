@@ -55,6 +55,9 @@ public sealed class NodeOptions
 
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>Set to run an observer (no key, follows department nodes' client API); see <see cref="ObserverOptions"/>.</summary>
+    public ObserverOptions Observer { get; set; } = new();
+
     /// <summary>Directory the relative paths above were resolved against (set by the loader).</summary>
     public string BaseDirectory { get; set; } = string.Empty;
 }

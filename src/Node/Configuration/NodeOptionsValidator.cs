@@ -97,6 +97,7 @@ public static partial class NodeOptionsValidator
         ValidateConsensus(p, options.Consensus);
         ValidateMempool(p, options);
         ValidateClientApi(p, options.ClientApi);
+        ValidateObserver(p, options);
         ValidateStorage(p, options.Storage);
         return p;
     }

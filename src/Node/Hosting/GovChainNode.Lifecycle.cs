@@ -30,6 +30,7 @@ public sealed partial class GovChainNode
         await Consensus.StartAsync(fresh, cancellationToken).ConfigureAwait(false);
         _ = WatchConsensusAsync();
         LogStarted(_logger, DepartmentId, ChainId, Database.Blocks.LastHeight, Address?.ToString() ?? "(no server)");
+        Certificates.Start();
     }
 
     /// <summary>
@@ -67,6 +68,7 @@ public sealed partial class GovChainNode
             await _server.DisposeAsync().ConfigureAwait(false);
         }
 
+        Certificates.Dispose();
         Metrics.Dispose();
         Database.Dispose();
         if (_ownsKey)

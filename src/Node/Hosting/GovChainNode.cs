@@ -7,6 +7,7 @@ using GovChain.Node.Consensus;
 using GovChain.Node.Mempool;
 using GovChain.Node.Metrics;
 using GovChain.Node.Network;
+using GovChain.Node.Security;
 using GovChain.Protocol;
 using GovChain.Storage;
 using Microsoft.Extensions.Logging;
@@ -70,6 +71,12 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Admission = new TransactionAdmission(Mempool, Consensus, Network, Executor.Admissions);
         PeerHandler = new NodePeerHandler(database.Blocks, Admission, Consensus);
         _networkHandler.Target = PeerHandler;
+        IReadOnlyList<PinnedCertificate> pins =
+        [
+            .. identity.Certificate is { } served ? [PinnedCertificate.Of(identity.Department.Id, PinnedCertificate.ServedUse, served)] : Array.Empty<PinnedCertificate>(),
+            .. PinnedCertificate.FromGenesis(identity.Genesis),
+        ];
+        Certificates = new CertificateExpiryWatch(() => pins, Metrics.Meter, time, loggers.CreateLogger("GovChain.Node.Certificates"));
         Status = new NodeStatusSource(this);
     }
 
@@ -100,6 +107,9 @@ public sealed partial class GovChainNode : IAsyncDisposable
     public ICommitFeed CommitFeed { get; }
 
     public INodeStatusSource Status { get; }
+
+    /// <summary>The TLS certificates the node serves and pins, their expiry at /metrics, status and in the log.</summary>
+    public CertificateExpiryWatch Certificates { get; }
 
     public IPeerNetwork Network { get; }
 

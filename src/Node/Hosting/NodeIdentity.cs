@@ -51,7 +51,10 @@ public sealed class NodeIdentity : IDisposable
             throw new NodeConfigurationException($"GenesisFile: {options.GenesisFile} is not a usable genesis document: {ex.Message}", ex);
         }
 
-        var department = genesis.FindDepartment(options.DepartmentId)
+        // An observer is no department: its DepartmentId names it (the agency, auditor or citizen) in logs and status.
+        var department = options.Observer.Enabled
+            ? genesis.FindDepartment(options.DepartmentId)?.Clone() ?? new Department { Id = options.DepartmentId, Name = options.DepartmentId }
+            : genesis.FindDepartment(options.DepartmentId)
             ?? throw new NodeConfigurationException($"DepartmentId: '{options.DepartmentId}' is not a department of chain '{genesis.ChainId}'.");
         var key = validatorKey ?? ReadKey(options);
         try

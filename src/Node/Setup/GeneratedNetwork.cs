@@ -13,9 +13,10 @@ namespace GovChain.Node.Setup;
 /// <summary>One department of a generated network: its validator key, TLS identity and addresses.</summary>
 public sealed class NetworkDepartment
 {
-    internal NetworkDepartment(string id, KeyPair validatorKey, string passphrase, X509Certificate2 certificate, int clientPort, int peerPort)
+    internal NetworkDepartment(string id, DepartmentHosts hosts, KeyPair validatorKey, string passphrase, X509Certificate2 certificate, int clientPort, int peerPort)
     {
         Id = id;
+        Hosts = hosts;
         ValidatorKey = validatorKey;
         ValidatorPassphrase = passphrase;
         Certificate = certificate;
@@ -24,6 +25,9 @@ public sealed class NetworkDepartment
     }
 
     public string Id { get; }
+
+    /// <summary>The names the node is reached by, all in its certificate; the first is its endpoints' host.</summary>
+    public DepartmentHosts Hosts { get; }
 
     public KeyPair ValidatorKey { get; }
 
@@ -38,10 +42,16 @@ public sealed class NetworkDepartment
     public int PeerPort { get; }
 
     /// <summary>host:port of the client API.</summary>
-    public string ClientAddress => $"{NetworkBlueprint.LoopbackHost}:{ClientPort.ToString(CultureInfo.InvariantCulture)}";
+    public string ClientAddress => Hosts.Address(ClientPort);
 
     /// <summary>host:port of the peer listener, the endpoint genesis lists.</summary>
-    public string PeerAddress => $"{NetworkBlueprint.LoopbackHost}:{PeerPort.ToString(CultureInfo.InvariantCulture)}";
+    public string PeerAddress => Hosts.Address(PeerPort);
+
+    /// <summary>host:port the client API binds (an IP address: every interface for a DNS name).</summary>
+    public string ClientListenAddress => $"{Hosts.ListenHost}:{ClientPort.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>host:port the peer listener binds.</summary>
+    public string PeerListenAddress => $"{Hosts.ListenHost}:{PeerPort.ToString(CultureInfo.InvariantCulture)}";
 
     public Uri ClientUri => new($"https://{ClientAddress}");
 }
@@ -134,11 +144,12 @@ public sealed class GeneratedNetwork : IDisposable
             for (var i = 0; i < blueprint.Departments.Count; i++)
             {
                 var id = blueprint.Departments[i];
+                var hosts = blueprint.HostsOf(id);
                 var key = KeyPair.Generate();
                 X509Certificate2 certificate;
                 try
                 {
-                    certificate = DepartmentCertificates.Create(id, [NetworkBlueprint.LoopbackHost, "localhost"], blueprint.CertificateValidity);
+                    certificate = DepartmentCertificates.Create(id, hosts.Names, blueprint.CertificateValidity);
                 }
                 catch
                 {
@@ -146,7 +157,7 @@ public sealed class GeneratedNetwork : IDisposable
                     throw;
                 }
 
-                var department = new NetworkDepartment(id, key, NewPassphrase(), certificate, ports[i].Client, ports[i].Peer);
+                var department = new NetworkDepartment(id, hosts, key, NewPassphrase(), certificate, ports[i].Client, ports[i].Peer);
                 departments.Add(department);
                 genesis.Departments.Add(new Department
                 {

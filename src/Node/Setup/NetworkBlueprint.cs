@@ -21,13 +21,24 @@ public sealed class NetworkBlueprint
     /// <summary>The host every address of a local network uses: these networks are for one machine.</summary>
     public const string LoopbackHost = "127.0.0.1";
 
+    /// <summary>The chain id of local networks; one reached beyond loopback must choose its own (see <see cref="Validate"/>).</summary>
+    public const string DefaultChainId = "govchain-local";
+
     public static IReadOnlyList<string> DefaultDepartments { get; } = ["land-registry", "finance", "education", "justice"];
 
-    public string ChainId { get; init; } = "govchain-local";
+    public string ChainId { get; init; } = DefaultChainId;
 
     public IReadOnlyList<string> Departments { get; init; } = DefaultDepartments;
 
     public IReadOnlyList<RoleHolderSpec> RoleHolders { get; init; } = [];
+
+    /// <summary>The names each department is reached by; a department left out is reached on loopback only.</summary>
+    public IReadOnlyDictionary<string, DepartmentHosts> Hosts { get; init; } = new Dictionary<string, DepartmentHosts>();
+
+    /// <summary>Local: every department is reached on loopback only (one machine).</summary>
+    public bool IsLocal => Hosts.Values.All(h => h.IsLoopbackOnly);
+
+    public DepartmentHosts HostsOf(string departmentId) => Hosts.TryGetValue(departmentId, out var hosts) ? hosts : DepartmentHosts.Loopback;
 
     /// <summary>Client API on base + 10i, peer listener on base + 10i + 1; 0 takes loopback ports free at generation.</summary>
     public int BasePort { get; init; }
@@ -113,6 +124,7 @@ public sealed class NetworkBlueprint
             throw new ArgumentException("the chain id must not be empty");
         }
 
+        ValidateHosts();
         if (BasePort != 0 && (BasePort < 1024 || BasePort + (Departments.Count * 10) > 65535))
         {
             throw new ArgumentException($"base port {BasePort}: use 0 (free ports) or a port from 1024 leaving room for 10 per department");
@@ -145,6 +157,44 @@ public sealed class NetworkBlueprint
         }
     }
 
+    private void ValidateHosts()
+    {
+        ArgumentNullException.ThrowIfNull(Hosts);
+        foreach (var (department, hosts) in Hosts)
+        {
+            if (!Departments.Contains(department, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"endpoint of '{department}': no such department in the network");
+            }
+
+            if (hosts.Names.Count == 0)
+            {
+                throw new ArgumentException($"endpoint of '{department}': no host name");
+            }
+
+            if (hosts.Names.Select(DepartmentHosts.Problem).FirstOrDefault(p => p is not null) is { } problem)
+            {
+                throw new ArgumentException($"endpoint of '{department}': {problem}");
+            }
+
+            if (hosts.PeerPort != 0 && hosts.PeerPort is < 1025 or > 65535)
+            {
+                throw new ArgumentException($"endpoint of '{department}': peer port {hosts.PeerPort} must be 1025-65535 (the client API takes the port below it)");
+            }
+        }
+
+        // Sign bytes name the chain id: two networks sharing one would accept each other's
+        // signed transactions. The default is for throwaway local networks; one reached beyond
+        // loopback is a real network and must have an id no other network has.
+        if (!IsLocal && ChainId == DefaultChainId)
+        {
+            var remote = Hosts.Where(h => !h.Value.IsLoopbackOnly).Select(h => $"{h.Key} ({h.Value.Names.First(n => !DepartmentHosts.IsLoopbackName(n))})").First();
+            throw new ArgumentException(
+                $"chain id '{DefaultChainId}' is for local networks, and this one is reached beyond loopback ({remote}): " +
+                "choose a chain id of its own, one no other network uses (--chain-id, e.g. 'govchain-ministry-2027')");
+        }
+    }
+
     /// <summary>Validates, then makes every key, certificate and port, and the genesis that pins them; nothing is written.</summary>
     public GeneratedNetwork Generate()
     {
@@ -159,12 +209,15 @@ public sealed class NetworkBlueprint
         var count = Departments.Count;
         if (BasePort != 0)
         {
-            return Enumerable.Range(0, count).Select(i => (BasePort + (10 * i), BasePort + (10 * i) + 1)).ToArray();
+            return Enumerable.Range(0, count).Select(i => Override(i, (BasePort + (10 * i), BasePort + (10 * i) + 1))).ToArray();
         }
 
         var ports = LoopbackPorts.TakeFree(count * 2);
-        return Enumerable.Range(0, count).Select(i => (ports[2 * i], ports[(2 * i) + 1])).ToArray();
+        return Enumerable.Range(0, count).Select(i => Override(i, (ports[2 * i], ports[(2 * i) + 1]))).ToArray();
     }
+
+    private (int Client, int Peer) Override(int index, (int Client, int Peer) assigned) =>
+        HostsOf(Departments[index]).PeerPort is > 0 and var peer ? (peer - 1, peer) : assigned;
 
     private static bool IsValidName(string? name) =>
         name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');

@@ -21,8 +21,8 @@ internal static class NodeConfigFile
             ["GenesisFile"] = "../" + NetworkFolder.GenesisFileName,
             ["ValidatorKeyFile"] = NetworkFolder.ValidatorKeyFileName,
             ["ValidatorPassphraseFile"] = NetworkFolder.ValidatorPassphraseFileName,
-            ["ListenAddress"] = department.ClientAddress,
-            ["PeerListenAddress"] = department.PeerAddress,
+            ["ListenAddress"] = department.ClientListenAddress,
+            ["PeerListenAddress"] = department.PeerListenAddress,
             ["Tls"] = new JsonObject { ["CertificateFile"] = NetworkFolder.CertificateFileName, ["KeyFile"] = NetworkFolder.CertificateKeyFileName },
             ["Consensus"] = JsonSerializer.SerializeToNode(blueprint.Consensus),
         };

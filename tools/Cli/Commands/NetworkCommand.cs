@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using GovChain.Cli.Infrastructure;
 using GovChain.Cli.Localnet;
+using GovChain.Node.Setup;
 using Spectre.Console;
 
 namespace GovChain.Cli.Commands;
@@ -19,7 +20,16 @@ internal static class NetworkCommand
     {
         var network = new Command("network", "Create the files of a department network.");
         var output = new Option<string>("--out") { Description = "The folder to create (must be empty unless --force).", Required = true };
-        var chainId = new Option<string>("--chain-id") { Description = "The chain id.", DefaultValueFactory = _ => "govchain-local" };
+        var chainId = new Option<string>("--chain-id")
+        {
+            Description = $"The chain id; '{NetworkBlueprint.DefaultChainId}' is for local networks only (refused with --endpoints beyond loopback).",
+            DefaultValueFactory = _ => NetworkBlueprint.DefaultChainId,
+        };
+        var endpoints = new Option<string>("--endpoints")
+        {
+            Description = "Where departments are reached, dept=host[:peer-port],... (DNS names or IP addresses; the client API takes the port below the peer port). " +
+                "A department's first entry is its endpoint in genesis, each entry a name its TLS certificate carries. Left out: loopback only.",
+        };
         var basePort = new Option<int>("--base-port")
         {
             Description = "Department i listens for clients on base+10i and for peers on base+10i+1; 0 takes free loopback ports.",
@@ -31,7 +41,7 @@ internal static class NetworkCommand
             "Write genesis.json, and per department a validator key, a TLS certificate and a node configuration, plus the role holders' keys. " +
             "For local networks, each key's passphrase is written to a 0600 .pass file beside it.")
         {
-            output, DepartmentsOption, chainId, basePort, force,
+            output, DepartmentsOption, chainId, basePort, endpoints, force,
         };
         init.SetAction(result =>
         {
@@ -40,11 +50,15 @@ internal static class NetworkCommand
                 ParseDepartments(result.GetValue(DepartmentsOption)),
                 result.GetValue(chainId)!,
                 result.GetValue(basePort),
-                result.GetValue(force));
+                result.GetValue(force))
+            {
+                Hosts = EndpointList.Parse(result.GetValue(endpoints)),
+            };
             Run(request, Output.IsJson(result));
             return 0;
         });
         network.Subcommands.Add(init);
+        network.Subcommands.Add(CertificateCommand.Create());
         return network;
     }
 
@@ -109,7 +123,14 @@ internal static class NetworkCommand
             ["holder (roles/NAME.key)", "role", "department", "public key"],
             manifest.RoleHolders.Select(r => new[] { r.Name, r.Role, r.DepartmentId, r.PublicKey[..16] + "…" }));
         AnsiConsole.MarkupLine($"Chain [blue]{Markup.Escape(manifest.ChainId)}[/] written to {Markup.Escape(layout.Root)}. Passphrases sit in .pass files beside the keys: [yellow]for local networks only[/].");
-        AnsiConsole.MarkupLine($"Start it with: govchain localnet up --dir {Markup.Escape(layout.Root)}");
+        if (request.Hosts.Values.All(h => h.IsLoopbackOnly))
+        {
+            AnsiConsole.MarkupLine($"Start it with: govchain localnet up --dir {Markup.Escape(layout.Root)}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLine("Give each department its folder and genesis.json; each starts its node with: govchain node run --config <department>/node.json (move the passphrase into its secret store first).");
+        }
         return manifest;
     }
 }

@@ -19,7 +19,16 @@ internal static class NodeCommand
         var node = new Command("node", "Run a department's node.");
         var config = new Option<string>("--config") { Description = "The node's JSON configuration file (GOVCHAIN__* variables override it).", Required = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level written.", DefaultValueFactory = _ => LogLevel.Information };
-        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library cannot be loaded; 9 the storage failed (at start or while running); 10 the node stopped on a consensus or execution fault. After 9 or 10 a supervisor restarts it.") { config, logLevel };
+        var observer = new Option<bool>("--observer")
+        {
+            Description = "Run an observer: no validator key; it follows department nodes' client API (--follow or Observer:Follow in the configuration), verifies and re-executes every block, serves the client API read-only and forwards submissions.",
+        };
+        var follow = new Option<string[]>("--follow")
+        {
+            Description = "A department node's client API to follow (https://host:port); repeatable. Implies --observer.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var run = new Command("run", "Run the node until SIGTERM or Ctrl+C; a stop finishes the block being written. Exit codes: 0 stopped; 2 bad configuration; 3 a native library cannot be loaded; 9 the storage failed (at start or while running); 10 the node stopped on a consensus or execution fault. After 9 or 10 a supervisor restarts it.") { config, logLevel, observer, follow };
         run.SetAction(async (result, cancellationToken) =>
         {
             NodeOptions options;
@@ -27,6 +36,12 @@ internal static class NodeCommand
             try
             {
                 options = NodeOptionsLoader.Load(result.GetValue(config)!);
+                options.Observer.Follow.AddRange(result.GetValue(follow) ?? []);
+                if (result.GetValue(observer) && !options.Observer.Enabled)
+                {
+                    throw new NodeConfigurationException("Observer:Follow: an observer follows at least one department node: pass --follow https://host:port or set Observer:Follow.");
+                }
+
                 host = NodeHostingExtensions.BuildNodeHost(options, StandardNode.CreatePeerNetwork, settings => StandardNode.AddServices(settings), result.GetValue(logLevel));
             }
             catch (NodeConfigurationException ex)

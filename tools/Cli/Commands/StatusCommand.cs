@@ -21,7 +21,7 @@ internal static class StatusCommand
         };
         var status = new Command(
             "status",
-            "A table of each node's department, height, round, peers, mempool and last commit latency: every node of the --dir network, and each --node given. Exit codes: 0 every node answered; 1 bad input; 5 some node did not answer.")
+            "A table of each node's department, height, round, peers, mempool, last commit latency and certificates (WARNING within 30 days of expiry), then each certificate's expiry: every node of the --dir network, and each --node given. Exit codes: 0 every node answered; 1 bad input; 5 some node did not answer.")
         {
             nodes, ConnectionOptions.Dir, ConnectionOptions.Genesis,
         };
@@ -68,6 +68,11 @@ internal static class StatusCommand
         else
         {
             Output.Table(NodeStatusRow.Columns, rows.Select(r => r.ToCells()));
+            var certificates = rows.SelectMany(r => r.CertificateCells()).ToList();
+            if (certificates.Count > 0)
+            {
+                Output.Table(NodeStatusRow.CertificateColumns, certificates);
+            }
         }
 
         // Scripts can tell a healthy network from a degraded one by the exit code.

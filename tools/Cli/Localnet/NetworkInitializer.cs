@@ -6,7 +6,11 @@ using GovChain.Node.Setup;
 namespace GovChain.Cli.Localnet;
 
 /// <summary>What <c>govchain network init</c> is asked to create.</summary>
-internal sealed record NetworkInitRequest(string OutputDirectory, IReadOnlyList<string> Departments, string ChainId, int BasePort, bool Force);
+internal sealed record NetworkInitRequest(string OutputDirectory, IReadOnlyList<string> Departments, string ChainId, int BasePort, bool Force)
+{
+    /// <summary>The names each department is reached by (from --endpoints); those left out: loopback.</summary>
+    public IReadOnlyDictionary<string, DepartmentHosts> Hosts { get; init; } = new Dictionary<string, DepartmentHosts>();
+}
 
 /// <summary>
 /// Creates a whole network folder: per department a validator key, a TLS identity and a node
@@ -29,6 +33,7 @@ internal static class NetworkInitializer
             Departments = request.Departments,
             RoleHolders = request.Departments.Count > 0 ? NetworkBlueprint.StandardRoleHolders(request.Departments) : [],
             BasePort = request.BasePort,
+            Hosts = request.Hosts,
             KeyCost = LocalKeyCost,
         };
 
