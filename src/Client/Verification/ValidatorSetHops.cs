@@ -13,7 +13,7 @@ namespace GovChain.Client.Verification;
 /// so a proof still verifies against the genesis file after every genesis key has been rotated
 /// away, and a hop left out or made up breaks the chain at a named place.
 /// </summary>
-internal static class ValidatorSetHops
+public static class ValidatorSetHops
 {
     /// <summary>More changes than a chain makes in decades; bounds the work a hostile proof can ask for.</summary>
     public const int MaxHops = 4096;
