@@ -24,10 +24,13 @@ public static class ValidatorSetHops
     /// <summary>
     /// The set trusted to certify <paramref name="height"/> after walking <paramref name="hops"/> from
     /// the genesis set, or null and the reason. The structure of every hop (order, heights, set hashes)
-    /// is checked before any signature; then each hop's certificate against the set before it.
+    /// is checked before any signature — and, when <paramref name="blockSet"/> is given, that the walk
+    /// ends at the set the proven block names; then each hop's certificate against the set before it.
     /// </summary>
-    public static WeightedValidatorSet? Walk(GenesisDocument genesis, IReadOnlyList<ValidatorSetHop> hops, ulong height, out string problem)
+    public static WeightedValidatorSet? Walk(GenesisDocument genesis, IReadOnlyList<ValidatorSetHop> hops, ulong height, out string problem, Hash32? blockSet = null)
     {
+        ArgumentNullException.ThrowIfNull(genesis);
+        ArgumentNullException.ThrowIfNull(hops);
         if (hops.Count > MaxHops)
         {
             problem = $"the proof carries {hops.Count} validator-set changes; at most {MaxHops} are accepted";
@@ -49,6 +52,14 @@ public static class ValidatorSetHops
 
             sets[i + 1] = next!;
             previousHeight = hops[i].Header.Height;
+        }
+
+        if (blockSet is { } named && sets[^1].Hash != named)
+        {
+            problem = hops.Count == 0
+                ? $"the block is certified by validator set {named.ToShortString()}, not the genesis set, and the proof carries no validator-set changes to reach it from genesis"
+                : $"the block is certified by validator set {named.ToShortString()}, but the set trusted at height {height} after the proof's {hops.Count} validator-set changes is {sets[^1].Hash.ToShortString()}: a change is missing from the proof";
+            return null;
         }
 
         for (var i = 0; i < hops.Count; i++)
