@@ -1,3 +1,4 @@
+using System.Globalization;
 using GovChain.Core.Blocks;
 using GovChain.Core.Crypto;
 using GovChain.Core.Genesis;
@@ -13,26 +14,57 @@ namespace GovChain.Client.Verification;
 /// <summary>
 /// Checks proofs offline against a trusted genesis alone: no node is trusted. A header is
 /// accepted when its commit certificate carries valid precommits of validators holding more
-/// than 2/3 of the voting power of the validator set the header names — and that set is the
-/// genesis set, or (after a governance change) the genesis validators among the signers still
-/// hold more than 2/3 of the genesis power. Transactions, receipts and state are then checked
-/// by their Merkle paths to that header. Stateless and thread-safe; the CLI reuses it.
+/// than 2/3 of the voting power of the validator set trusted at its height: the genesis set,
+/// carried forward by the proof's validator-set hops (each a block certified by more than 2/3
+/// of the set before it, naming the next set). Transactions, receipts and state are then
+/// checked by their Merkle paths to that header. With a maximum age, a header older than that
+/// is refused. Stateless and thread-safe; the CLI reuses it.
 /// </summary>
 public sealed class ProofVerifier
 {
     private readonly GenesisDocument _genesis;
+    private readonly TimeSpan? _maxAge;
+    private readonly TimeProvider _clock;
 
     public ProofVerifier(GenesisDocument genesis)
+        : this(genesis, maxAge: null)
+    {
+    }
+
+    /// <summary>
+    /// A verifier that also refuses a proof whose block is older than <paramref name="maxAge"/>
+    /// by <paramref name="clock"/> (the system clock when null): a record proven as of long ago
+    /// may since have changed.
+    /// </summary>
+    public ProofVerifier(GenesisDocument genesis, TimeSpan? maxAge, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(genesis);
+        if (maxAge is { } age && age <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxAge), maxAge, "A maximum age is positive.");
+        }
+
         _genesis = genesis;
+        _maxAge = maxAge;
+        _clock = clock ?? TimeProvider.System;
     }
 
     public string ChainId => _genesis.ChainId;
 
-    /// <summary>Checks a header against its certificate and validator set; returns null and the reason when it is not certified.</summary>
-    public CertifiedHeader? VerifyHeader(BlockHeader? header, CommitCertificate? certificate, ValidatorSet? validators, out string problem)
+    /// <summary>The oldest block a proof may stand on, or null when any age is accepted.</summary>
+    public TimeSpan? MaxAge => _maxAge;
+
+    /// <summary>Checks a header certified by the genesis set; see the overload with hops for one after validator-set changes.</summary>
+    public CertifiedHeader? VerifyHeader(BlockHeader? header, CommitCertificate? certificate, ValidatorSet? validators, out string problem) =>
+        VerifyHeader(header, certificate, validators, [], out problem);
+
+    /// <summary>
+    /// Checks a header against its certificate, walking <paramref name="hops"/> (oldest first) from
+    /// the genesis set to the set that certifies it; returns null and the reason when it is not certified.
+    /// </summary>
+    public CertifiedHeader? VerifyHeader(BlockHeader? header, CommitCertificate? certificate, ValidatorSet? validators, IReadOnlyList<ValidatorSetHop> hops, out string problem)
     {
+        ArgumentNullException.ThrowIfNull(hops);
         if (header is null || certificate is null || validators is null)
         {
             problem = "the proof lacks its header, certificate or validator set";
@@ -45,14 +77,10 @@ public sealed class ProofVerifier
             return null;
         }
 
-        WeightedValidatorSet set;
-        try
+        var set = ValidatorSetHops.ParseSet(validators, out var malformed);
+        if (set is null)
         {
-            set = WeightedValidatorSet.FromProto(validators);
-        }
-        catch (ArgumentException ex)
-        {
-            problem = "the validator set is malformed: " + ex.Message;
+            problem = "the validator set is malformed: " + malformed;
             return null;
         }
 
@@ -68,6 +96,26 @@ public sealed class ProofVerifier
             return null;
         }
 
+        if (_maxAge is { } maxAge)
+        {
+            var time = CertifiedHeader.TimeOf(header.TimeUnixMs);
+            var age = _clock.GetUtcNow() - time;
+            if (age > maxAge)
+            {
+                problem = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the proof is of block {header.Height} of {time:yyyy-MM-dd HH:mm:ss}Z, {Describe(age)} old; at most {Describe(maxAge)} is accepted");
+                return null;
+            }
+        }
+
+        // Hops before this header's own certificate: they decide which set must have signed it.
+        if (ValidatorSetHops.Walk(_genesis, hops, header.Height, out var hopProblem, set.Hash) is null)
+        {
+            problem = hopProblem;
+            return null;
+        }
+
         var blockHash = header.Hash();
         var check = CommitCertificates.Verify(certificate, set, _genesis.ChainId, header.Height, blockHash);
         if (!check.IsValid)
@@ -76,35 +124,17 @@ public sealed class ProofVerifier
             return null;
         }
 
-        // Every signature was checked above; here we only weigh who signed.
         var signers = new List<string>(certificate.Signatures.Count);
-        ulong genesisPower = 0;
-        var genesisSet = _genesis.Validators;
         foreach (var sig in certificate.Signatures)
         {
             set.TryGetIndex(sig.Validator.Span, out var i);
             signers.Add(set[i].DepartmentId);
-            if (genesisSet.TryGetIndex(sig.Validator.Span, out var g))
-            {
-                genesisPower += genesisSet[g].VotingPower;
-            }
-        }
-
-        var isGenesisSet = set.Hash == genesisSet.Hash;
-        if (!isGenesisSet && !genesisSet.HasQuorum(genesisPower))
-        {
-            problem = $"the header's validator set differs from the genesis set, and the genesis validators who signed hold {genesisPower} of {genesisSet.TotalPower} " +
-                      $"genesis voting power; more than 2/3 ({genesisSet.QuorumPower}) is needed to trust it from the genesis alone";
-            return null;
         }
 
         signers.Sort(StringComparer.Ordinal);
         problem = string.Empty;
         return new CertifiedHeader(
-            header.Height, blockHash, stateRoot, header.TimeUnixMs, signers,
-            isGenesisSet ? check.SignedPower : genesisPower,
-            isGenesisSet ? set.TotalPower : genesisSet.TotalPower,
-            isGenesisSet);
+            header.Height, blockHash, stateRoot, header.TimeUnixMs, signers, check.SignedPower, set.TotalPower, set.Hash == _genesis.Validators.Hash, hops.Count);
     }
 
     /// <summary>Checks that a transaction and its receipt are committed in a certified block.</summary>
@@ -122,7 +152,7 @@ public sealed class ProofVerifier
             return TransactionVerification.Fail($"the proof is about another transaction ({txId.ToShortString()})", expected);
         }
 
-        var header = VerifyHeader(proof.Header, proof.Certificate, proof.Validators, out var problem);
+        var header = VerifyHeader(proof.Header, proof.Certificate, proof.Validators, proof.ValidatorSetHops, out var problem);
         if (header is null)
         {
             return TransactionVerification.Fail(problem, txId);
@@ -171,7 +201,7 @@ public sealed class ProofVerifier
             return StateVerification.Fail("the answer carries no state proof", key);
         }
 
-        var header = VerifyHeader(proof.Header, proof.Certificate, proof.Validators, out var problem);
+        var header = VerifyHeader(proof.Header, proof.Certificate, proof.Validators, proof.ValidatorSetHops, out var problem);
         if (header is null)
         {
             return StateVerification.Fail(problem, key);
@@ -187,6 +217,14 @@ public sealed class ProofVerifier
             ? new StateVerification(true, null, header, key, check.Exists, check.Value)
             : StateVerification.Fail("the state proof does not hold under the header's state root: " + check.Reason, key);
     }
+
+    private static string Describe(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.#} days"),
+        { TotalHours: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#} hours"),
+        { TotalMinutes: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} minutes"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} seconds"),
+    };
 
     private static string? CheckInclusion(MerkleProof proto, in Hash32 leaf, Google.Protobuf.ByteString rootBytes, uint index, uint count, string what)
     {

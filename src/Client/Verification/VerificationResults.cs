@@ -13,15 +13,26 @@ public sealed record CertifiedHeader(
     IReadOnlyList<string> SignedBy,
     ulong SignedPower,
     ulong TotalPower,
-    bool GenesisValidatorSet)
+    bool GenesisValidatorSet,
+    int ValidatorSetHops = 0)
 {
-    public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(TimeUnixMs);
+    /// <summary>The block time its proposer stated and the certifying validators accepted.</summary>
+    public DateTimeOffset Time => TimeOf(TimeUnixMs);
 
-    /// <summary>"block 12 (3f2a9c1b) of 2026-11-21 10:15:02Z, certified by finance, justice, land (30 of 40 voting power; more than 2/3 is needed)".</summary>
+    /// <summary>"block 12 (3f2a9c1b) of 2026-11-21 10:15:02Z, certified by finance, justice, land (30 of 40 voting power of the genesis validators; more than 2/3 is needed)".</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
         $"block {Height} ({BlockHash.ToShortString()}) of {Time:yyyy-MM-dd HH:mm:ss}Z, certified by {string.Join(", ", SignedBy)} " +
-        $"({SignedPower} of {TotalPower} voting power{(GenesisValidatorSet ? " of the genesis validators" : " of the genesis validators, whose set has since changed")}; more than 2/3 is needed)");
+        $"({SignedPower} of {TotalPower} voting power {SetDescription()}; more than 2/3 is needed)");
+
+    /// <summary>"of the genesis validators", or "of the validator set reached from genesis through 3 certified changes".</summary>
+    public string SetDescription() => ValidatorSetHops == 0
+        ? "of the genesis validators"
+        : string.Create(CultureInfo.InvariantCulture, $"of the validator set reached from genesis through {ValidatorSetHops} certified change{(ValidatorSetHops == 1 ? string.Empty : "s")}");
+
+    /// <summary>A header's time, clamped to what a date can hold (a hostile header may carry any number).</summary>
+    public static DateTimeOffset TimeOf(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(unixMs, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
 }
 
 /// <summary>The outcome of checking a proof offline: proven (with what and where), or not, and why.</summary>

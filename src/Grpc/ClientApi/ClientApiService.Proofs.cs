@@ -12,6 +12,7 @@ namespace GovChain.Grpc.ClientApi;
 public sealed partial class ClientApiService
 {
     private readonly ValidatorSetResolver _validatorSets;
+    private readonly ValidatorSetHopIndex _hops;
 
     public override Task<TransactionProof> GetTransactionProof(GetTransactionRequest request, ServerCallContext context)
     {
@@ -35,7 +36,7 @@ public sealed partial class ClientApiService
         }
 
         var index = (int)stored.Index;
-        return Task.FromResult(new TransactionProof
+        var proof = new TransactionProof
         {
             Transaction = stored.Transaction,
             Receipt = stored.Receipt,
@@ -44,7 +45,9 @@ public sealed partial class ClientApiService
             TxInclusion = MerkleTree.ProveHash(txIds, index).ToProto(),
             ReceiptInclusion = MerkleTree.ProveHash(receiptHashes, index).ToProto(),
             Validators = ValidatorsOf(block.Block.Header),
-        });
+        };
+        proof.ValidatorSetHops.AddRange(_hops.Before(stored.Height));
+        return Task.FromResult(proof);
     }
 
     public override Task<CertifiedStateProof> GetStateProof(GetStateProofRequest request, ServerCallContext context)
@@ -72,13 +75,15 @@ public sealed partial class ClientApiService
         }
 
         var block = _db.Blocks.GetBlock(height) ?? throw RpcErrors.Of(StatusCode.Internal, $"block {height} is missing");
-        return Task.FromResult(new CertifiedStateProof
+        var proof = new CertifiedStateProof
         {
             Proof = _db.State.Prove(request.Key.Span, height),
             Header = block.Block.Header,
             Certificate = block.Certificate,
             Validators = ValidatorsOf(block.Block.Header),
-        });
+        };
+        proof.ValidatorSetHops.AddRange(_hops.Before(height));
+        return Task.FromResult(proof);
     }
 
     private ValidatorSet ValidatorsOf(BlockHeader header) =>

@@ -74,6 +74,7 @@ public sealed partial class ClientApiService : Client.ClientBase
         _streams = new ClientQuota("streams", "streams", _options.MaxConcurrentStreams, _options.MaxStreamsPerClient);
         _waiters = new ClientQuota("waiters", "commit waits", _options.MaxConcurrentWaiters, _options.MaxWaitersPerClient);
         _validatorSets = new ValidatorSetResolver(database, engine, genesis, _options.ValidatorSetCacheSize);
+        _hops = new ValidatorSetHopIndex(database, _validatorSets);
     }
 
     public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)

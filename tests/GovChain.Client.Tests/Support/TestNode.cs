@@ -203,7 +203,9 @@ public sealed class TestNode : IAsyncDisposable
     public CommitCertificate Certify(BlockHeader header, int signers)
     {
         var hash = header.Hash();
-        var votes = Validators.Take(signers).Select(v => Votes.Sign(ChainId, VoteType.Precommit, header.Height, 0, hash, v));
+
+        // The keys of the set in force (after a rotation, the new keys made with Key() sign too).
+        var votes = _keys.Where(k => _validatorSet.Contains(k.PublicKey)).DistinctBy(k => new Hash32(k.PublicKey)).Take(signers).Select(v => Votes.Sign(ChainId, VoteType.Precommit, header.Height, 0, hash, v));
         return CommitCertificates.FromPrecommits(header.Height, 0, hash, votes);
     }
 

@@ -66,6 +66,9 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
 
     public KeyPair Registrar { get; }
 
+    /// <summary>The department.admin key of department <paramref name="i"/>, for governance.</summary>
+    public KeyPair Admin(int i) => _network.RoleHolder($"admin-{Departments[i]}").Key;
+
     public List<KeyPair> ValidatorKeys { get; } = [];
 
     public List<X509Certificate2> Certificates { get; } = [];

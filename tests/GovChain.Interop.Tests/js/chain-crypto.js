@@ -76,13 +76,14 @@ function precommitSignBytes(chainId, height, round, blockHash) {
 /**
  * Checks a certified header the way an offline verifier must: the header's hash is what the
  * certificate signed, the validator set is the one the header names, every signature verifies,
- * each signer is a trusted (genesis) validator counted once, and they hold more than 2/3 of the power.
- * `header` and `validators` are decoded messages carrying their wire bytes in `$bytes`.
+ * each signer is a trusted validator counted once, and they hold more than 2/3 of the power.
+ * `header` and `validators` are decoded messages carrying their wire bytes in `$bytes`; without
+ * `validators`, `validatorSetHash` is the hash of the trusted set (a hop's set, known already).
  */
-function checkCertifiedHeader({ chainId, header, certificate, validators, trusted }) {
+function checkCertifiedHeader({ chainId, header, certificate, validators, validatorSetHash: givenSetHash, trusted }) {
   const problems = [];
   const blockHash = tagged(Domain.BlockHeader, header.$bytes);
-  const validatorSetHash = tagged(Domain.ValidatorSet, validators.$bytes);
+  const validatorSetHash = validators ? tagged(Domain.ValidatorSet, validators.$bytes) : givenSetHash;
   if (header.chain_id !== chainId) problems.push(`header of chain ${header.chain_id}`);
   if (!validatorSetHash.equals(header.validator_set_hash)) problems.push('validator set is not the one the header names');
   if (certificate.height !== header.height) problems.push('certificate height differs from the header height');
@@ -96,7 +97,7 @@ function checkCertifiedHeader({ chainId, header, certificate, validators, truste
   for (const s of certificate.signatures) {
     const hex = s.validator.toString('hex');
     const member = trusted.find((v) => v.publicKey.equals(s.validator));
-    if (!member) { problems.push(`signer ${hex.slice(0, 8)} is not a genesis validator`); continue; }
+    if (!member) { problems.push(`signer ${hex.slice(0, 8)} is not a trusted validator`); continue; }
     if (seen.has(hex)) { problems.push(`signer ${hex.slice(0, 8)} counted twice`); continue; }
     seen.add(hex);
     if (!verify(s.validator, signBytes, s.signature)) { problems.push(`signature of ${member.departmentId} does not verify`); continue; }
@@ -115,6 +116,81 @@ function checkCertifiedHeader({ chainId, header, certificate, validators, truste
     totalPower: Number(totalPower),
     signers: [...seen].map((hex) => trusted.find((v) => v.publicKey.toString('hex') === hex).departmentId).sort(),
   };
+}
+
+const MAX_HOPS = 4096;
+const MAX_VALIDATORS = 1024;
+
+/** A decoded ValidatorSet as the members checkCertifiedHeader trusts, with the set's hash from its wire bytes. */
+function trustedSetOf(validators) {
+  return {
+    hash: tagged(Domain.ValidatorSet, validators.$bytes),
+    members: validators.validators.map((v) => ({ departmentId: v.department_id, publicKey: v.public_key, power: BigInt(v.voting_power) })),
+  };
+}
+
+/**
+ * The genesis validator set as GovChain hashes it: the departments' validators in ascending key
+ * order, encoded as a govchain.v1.ValidatorSet (`codec` is proto-codec's ProtoCodec).
+ */
+function genesisSet(codec, trusted) {
+  const sorted = [...trusted].sort((a, b) => Buffer.compare(a.publicKey, b.publicKey));
+  const bytes = codec.encode('govchain.v1.ValidatorSet', {
+    validators: sorted.map((v) => ({ department_id: v.departmentId, public_key: v.publicKey, voting_power: v.power })),
+  });
+  return { hash: tagged(Domain.ValidatorSet, bytes), members: sorted };
+}
+
+/**
+ * Walks a proof's validator_set_hops (oldest first) from the genesis set to the set that
+ * certifies block `height`, as src/Client/Verification/ValidatorSetHops.cs does: each hop's
+ * header names the set trusted so far, is below `height` and after the hop before it, names
+ * a different next set, carries that set, and is certified by more than 2/3 of the power of
+ * the set before it. Structure first, signatures last. Returns { ok, problem, set, hops }.
+ */
+function walkValidatorSetHops({ chainId, genesis, hops, height }) {
+  const fail = (problem) => ({ ok: false, problem, set: null, hops: hops.length });
+  if (hops.length > MAX_HOPS) return fail(`the proof carries ${hops.length} validator-set changes; at most ${MAX_HOPS} are accepted`);
+  const sets = [genesis];
+  let previous = 0n;
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i];
+    const what = `validator-set change ${i + 1}`;
+    if (!hop.header || !hop.certificate || !hop.next_validators) return fail(`${what} lacks its header, certificate or new validator set`);
+    const h = hop.header;
+    if (h.chain_id !== chainId) return fail(`${what} is a block of chain '${h.chain_id}'`);
+    if (h.height <= previous) return fail(`${what} is at height ${h.height}, not after the change before it (height ${previous})`);
+    if (h.height >= BigInt(height)) return fail(`${what} is at height ${h.height}, not below the proven block ${height}`);
+    if (!sets[i].hash.equals(h.validator_set_hash)) return fail(`${what} (block ${h.height}) is certified by another validator set than the one trusted there: a change before it is missing from the proof, or it is forged`);
+    if (h.next_validator_set_hash.equals(h.validator_set_hash)) return fail(`${what} (block ${h.height}) changes nothing`);
+    if (hop.next_validators.validators.length > MAX_VALIDATORS) return fail(`${what} carries more than ${MAX_VALIDATORS} validators`);
+    const next = trustedSetOf(hop.next_validators);
+    if (!next.hash.equals(h.next_validator_set_hash)) return fail(`${what} (block ${h.height}) carries a validator set that is not the one its header names for the next block`);
+    sets.push(next);
+    previous = h.height;
+  }
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i];
+    const check = checkCertifiedHeader({ chainId, header: hop.header, certificate: hop.certificate, validators: null, validatorSetHash: sets[i].hash, trusted: sets[i].members });
+    if (!check.ok) return fail(`validator-set change ${i + 1} (block ${hop.header.height}) is not certified by the validator set before it: ${check.problems.join('; ')}; the hop is forged`);
+  }
+  return { ok: true, problem: null, set: sets[sets.length - 1], hops: hops.length };
+}
+
+/**
+ * A proof's header checked against genesis alone: the hops walked to the set trusted at its
+ * height, that set the one the header names, its certificate by more than 2/3 of that set.
+ * `proof` is a decoded TransactionProof or CertifiedStateProof; `genesis` is genesisSet(...).
+ */
+function checkProofHeader({ chainId, genesis, proof }) {
+  const hops = proof.validator_set_hops || [];
+  const walk = walkValidatorSetHops({ chainId, genesis, hops, height: proof.header.height });
+  if (!walk.ok) return { ok: false, problems: [walk.problem], hops: hops.length };
+  if (!walk.set.hash.equals(proof.header.validator_set_hash)) {
+    return { ok: false, problems: [`the header is certified by another validator set than the one trusted at its height after ${hops.length} validator-set changes: a change is missing from the proof`], hops: hops.length };
+  }
+  const check = checkCertifiedHeader({ chainId, header: proof.header, certificate: proof.certificate, validators: proof.validators, trusted: walk.set.members });
+  return Object.assign(check, { hops: hops.length, timeUnixMs: Number(proof.header.time_unix_ms) });
 }
 
 /** RFC 9162 section 2.1.3.2: recomputes the root from a leaf's hash and its audit path. */
@@ -192,4 +268,5 @@ function foldStatePath(bottom, keyHash, siblings, stateRoot) {
 module.exports = {
   Domain, tagged, sha256, keyFromSeed, newKey, sign, verify, txId,
   precommitSignBytes, checkCertifiedHeader, verifyInclusion, verifyStateMembership, verifyStateAbsence,
+  genesisSet, trustedSetOf, walkValidatorSetHops, checkProofHeader, MAX_HOPS,
 };

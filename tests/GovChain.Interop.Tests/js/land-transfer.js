@@ -41,6 +41,7 @@ class Agency {
     this.codec = this.protocol.codec;
     this.client = rpc.connect(this.protocol, required('GOVCHAIN_ADDRESS'), required('GOVCHAIN_CA_FILE'));
     this.genesis = loadGenesis(required('GOVCHAIN_GENESIS_FILE'));
+    this.genesisSet = cc.genesisSet(this.codec, this.genesis.trusted);
     this.codecChecks = [];
   }
 
@@ -111,7 +112,7 @@ class Agency {
   }
 
   checkTransactionProof(proof, expectedId) {
-    const header = cc.checkCertifiedHeader({ chainId: this.genesis.chainId, header: proof.header, certificate: proof.certificate, validators: proof.validators, trusted: this.genesis.trusted });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof });
     const body = this.codec.decode('govchain.v1.TransactionBody', proof.transaction.body);
     const id = cc.txId(proof.transaction.body);
     const receipt = proof.receipt;
@@ -129,7 +130,7 @@ class Agency {
   }
 
   checkAbsenceProof(certified, key) {
-    const header = cc.checkCertifiedHeader({ chainId: this.genesis.chainId, header: certified.header, certificate: certified.certificate, validators: certified.validators, trusted: this.genesis.trusted });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof: certified });
     const proof = certified.proof;
     // Claiming a value for the absent key must not verify either way.
     const claimed = Object.assign({}, proof, { exists: true, value: Buffer.from('forged') });
@@ -144,7 +145,7 @@ class Agency {
   }
 
   checkStateProof(certified, key, expectedOwner) {
-    const header = cc.checkCertifiedHeader({ chainId: this.genesis.chainId, header: certified.header, certificate: certified.certificate, validators: certified.validators, trusted: this.genesis.trusted });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof: certified });
     const proof = certified.proof;
     const parcel = proof.exists ? this.codec.decode('govchain.v1.Parcel', proof.value) : null;
     // A node that altered the record (one byte of the value) must not get past the same check.

@@ -92,12 +92,14 @@ internal static class ProofCommand
         var tx = new Option<string?>("--tx") { Description = "Also require the proof to be about this transaction id." };
         var record = new Option<string?>("--record") { Description = "Also require the proof to be about this state key." };
         var parcel = new Option<string?>("--parcel") { Description = "Shorthand for --record land/parcel/<id>." };
-        var verify = new Command("verify", "Check a proof file offline against the genesis file alone: proven or not, what, at which height, certified by which departments.")
+        var maxAge = new Option<string?>("--max-age") { Description = "Refuse a proof whose block is older than this, e.g. 90s, 15m, 2h, 7d (or a .NET time span such as 1.00:00:00)." };
+        var verify = new Command("verify", "Check a proof file offline against the genesis file alone: proven or not, what, at which height and block time, certified by which departments.")
         {
-            file, genesis, tx, record, parcel,
+            file, genesis, tx, record, parcel, maxAge,
         };
         verify.SetAction(result =>
         {
+            var oldest = result.GetValue(maxAge) is { } text ? Durations.Parse(text, "--max-age") : (TimeSpan?)null;
             var trusted = NodeSession.LoadGenesis(result.GetValue(genesis)!);
             var path = result.GetValue(file)!;
             if (!File.Exists(path))
@@ -113,7 +115,7 @@ internal static class ProofCommand
                 var proof = ProofFile.Read(path);
                 check = Expectation(proof, expectTx, expectRecord) is { } mismatch
                     ? ProofCheck.Unreadable(mismatch)
-                    : ProofCheck.Run(proof, trusted, expectRecord is null ? null : Encoding.UTF8.GetBytes(expectRecord), expectTx);
+                    : ProofCheck.Run(proof, trusted, expectRecord is null ? null : Encoding.UTF8.GetBytes(expectRecord), expectTx, oldest);
             }
             catch (ProofFileException ex)
             {

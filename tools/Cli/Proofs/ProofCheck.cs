@@ -56,11 +56,11 @@ internal sealed class ProofCheck
     public static ProofCheck Unreadable(string reason) => new(
         new TransactionVerification(false, reason, null, default, 0, string.Empty, string.Empty, string.Empty, 0, 0, string.Empty), ProofKind.Transaction, [], "the file", [], new JsonObject { ["proven"] = false, ["reason"] = reason });
 
-    public static ProofCheck Run(ProofFile file, GenesisDocument genesis, byte[]? expectedKey = null, Hash32? expectedTx = null)
+    public static ProofCheck Run(ProofFile file, GenesisDocument genesis, byte[]? expectedKey = null, Hash32? expectedTx = null, TimeSpan? maxAge = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(genesis);
-        var verifier = new ProofVerifier(genesis);
+        var verifier = new ProofVerifier(genesis, maxAge);
         return file.Kind == ProofKind.Transaction
             ? OfTransaction(verifier.VerifyTransaction(file.Transaction!, expectedTx), file.Transaction!, genesis)
             : OfState(verifier.VerifyState(file.State!, expectedKey ?? file.State!.Proof?.Key.ToByteArray() ?? []), file.State!, genesis);
@@ -77,7 +77,7 @@ internal sealed class ProofCheck
         var header = Verification.Header!;
         var where = string.Create(
             CultureInfo.InvariantCulture,
-            $"at height {header.Height}, certified by {JoinNames(Certifiers.Select(c => c.Name).ToList())} ({header.SignedPower} of {header.TotalPower} voting power)");
+            $"at height {header.Height} (block time {header.Time:yyyy-MM-dd HH:mm:ss}Z), certified by {JoinNames(Certifiers.Select(c => c.Name).ToList())} ({header.SignedPower} of {header.TotalPower} voting power)");
         return Verification switch
         {
             TransactionVerification t => $"PROVEN: {Subject} ({t.Contract}.{t.Method}) is committed with {(t.ResultCode == 0 ? "success" : "a recorded error")} {where}",
@@ -178,7 +178,7 @@ internal sealed class ProofCheck
         yield return ("certified by", string.Join(", ", certifiers.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} ({c.DepartmentId}, power {c.VotingPower})"))));
         yield return ("voting power", string.Create(
             CultureInfo.InvariantCulture,
-            $"{header.SignedPower} of {header.TotalPower}{(header.GenesisValidatorSet ? string.Empty : " of the genesis validators (the set has changed since genesis)")}; more than 2/3 is needed"));
+            $"{header.SignedPower} of {header.TotalPower} {header.SetDescription()}; more than 2/3 is needed"));
     }
 
     private static void AddHeader(JsonObject json, CertifiedHeader header, IReadOnlyList<Certifier> certifiers)
@@ -195,6 +195,7 @@ internal sealed class ProofCheck
         json["signed_power"] = header.SignedPower;
         json["total_power"] = header.TotalPower;
         json["genesis_validator_set"] = header.GenesisValidatorSet;
+        json["validator_set_hops"] = header.ValidatorSetHops;
     }
 
     /// <summary>The departments whose validators signed; only called once the certificate has been verified.</summary>
