@@ -45,7 +45,7 @@ internal sealed class PeerDirectory
             if (view.Registered is { } registered)
             {
                 throw new ArgumentException(
-                    $"no configured validator key is the key the chain lists for '{departmentId}' at height {membership.Height} ({Hex.Encode(registered.Span)})",
+                    $"no configured validator key is the key the chain lists for '{departmentId}' at height {membership.Height} ({Hex.Encode(registered)})",
                     nameof(keys));
             }
 
@@ -181,7 +181,7 @@ internal sealed class PeerDirectory
             self,
             key,
             own is not null,
-            own is not null && held is null ? own.ValidatorKey.Memory : null,
+            own is not null && held is null ? own.ValidatorKey.ToByteArray() : null,
             [.. peers],
             peers.ToFrozenDictionary(p => p.Identity.DepartmentId, StringComparer.Ordinal),
             byKey.ToFrozenDictionary());
@@ -206,7 +206,7 @@ internal sealed class PeerDirectory
         PeerIdentity Self,
         KeyPair Key,
         bool IsMember,
-        ReadOnlyMemory<byte>? Registered,
+        byte[]? Registered,
         PeerState[] Peers,
         FrozenDictionary<string, PeerState> ByDepartment,
         FrozenDictionary<Hash32, PeerState> ByKey);
