@@ -36,7 +36,8 @@ internal sealed class ProcessCluster : IDisposable
         {
             ChainId = "govchain-processes",
             Departments = Names,
-            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
+            // A cluster whose membership changes needs each department's admin to propose and approve.
+            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0]), .. _options.LaterDepartments.Count > 0 ? Names.Select(d => new RoleHolderSpec($"admin-{d}", "department.admin", d)) : []],
             GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
