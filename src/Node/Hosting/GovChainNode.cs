@@ -62,7 +62,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Executor.InitializeGenesis();
         Metrics.SetHeight(database.Blocks.LastHeight);
         var membership = new Membership(database.State.Height, ContractEngine.Departments(database.State.Latest()));
-        identity.RequireRegisteredKey(membership.Departments.FirstOrDefault(d => d.Id == identity.Department.Id), membership.Height);
+        identity.RequireRegisteredKey(membership.Departments, membership.Height);
         Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time, _networkHandler) { Membership = membership })
             ?? throw new InvalidOperationException("The peer network factory returned null.");
         var driverOptions = DriverOptions(options, identity);

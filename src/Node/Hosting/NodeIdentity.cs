@@ -90,12 +90,21 @@ public sealed class NodeIdentity : IDisposable
 
     /// <summary>
     /// Refuses a validator none of whose keys is the one the committed state registers for its
-    /// department (<paramref name="registered"/>, null when the department is not, or not yet, a
-    /// member). A fresh database knows only genesis: a node wiped after a rotation lists its
+    /// department among <paramref name="members"/>, or a department that is not a member whose key
+    /// is a member's. A fresh database knows only genesis: a node wiped after a rotation lists its
     /// genesis key too, to sync up to the rotation.
     /// </summary>
-    public void RequireRegisteredKey(Department? registered, ulong height)
+    public void RequireRegisteredKey(IReadOnlyList<Department> members, ulong height)
     {
+        ArgumentNullException.ThrowIfNull(members);
+        var registered = members.FirstOrDefault(d => d.Id == Department.Id);
+        if (registered is null && members.FirstOrDefault(d => HoldsKey(d.ValidatorKey.Span)) is { } other)
+        {
+            // Not a member yet is fine (governance adds it later); a member's key under another name is a misconfiguration.
+            throw new NodeConfigurationException(
+                $"DepartmentId: '{Department.Id}' is not a department of chain '{Genesis.ChainId}' at height {height}, and the configured validator key is the one of '{other.Id}'.");
+        }
+
         if (ValidatorKeys.Count == 0 || registered is null || HoldsKey(registered.ValidatorKey.Span))
         {
             return;
