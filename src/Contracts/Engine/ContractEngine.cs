@@ -125,6 +125,9 @@ public sealed class ContractEngine
     /// </summary>
     public static ValidatorSetUpdate? LatestValidatorUpdate(IStateReader state) => SystemState.ReadValidatorUpdate(state);
 
+    /// <summary>The departments recorded in <paramref name="state"/>, in id order: who the peers are, where they listen, which keys and certificates they hold.</summary>
+    public static IReadOnlyList<Department> Departments(IStateReader state) => SystemState.ReadDepartments(state);
+
     /// <summary>The state at height 0: departments, validators and role holders of the genesis.</summary>
     public static StateChanges InitialState(GenesisDocument genesis) => SystemGenesis.InitialState(genesis);
 

@@ -54,6 +54,27 @@ internal sealed partial class GovernanceContract
             case GovernanceAction.ActionOneofCase.DeployRegistryType:
                 RegistryDefinitions.RequireValid(action.DeployRegistryType.Definition);
                 break;
+            case GovernanceAction.ActionOneofCase.SetTlsCertificate:
+                {
+                    var rotate = action.SetTlsCertificate;
+                    Identifiers.RequireId(rotate.DepartmentId, "department_id");
+                    if (rotate.TlsCertificate.Length == 0 || rotate.TlsCertificate.Length > MaxTlsCertificateBytes)
+                    {
+                        throw new ContractException(ResultCode.InvalidArgument, $"tls_certificate must be 1 to {MaxTlsCertificateBytes} bytes");
+                    }
+
+                    if (rotate.OverlapBlocks == 0 || rotate.OverlapBlocks > MembershipRules.MaxOverlapBlocks)
+                    {
+                        throw new ContractException(ResultCode.InvalidArgument, $"overlap_blocks must be 1 to {MembershipRules.MaxOverlapBlocks}");
+                    }
+
+                    break;
+                }
+
+            case GovernanceAction.ActionOneofCase.SetEndpoint:
+                Identifiers.RequireId(action.SetEndpoint.DepartmentId, "department_id");
+                MembershipRules.RequireEndpoint(action.SetEndpoint.Endpoint, "endpoint");
+                break;
             default:
                 throw new ContractException(ResultCode.InvalidArgument, "unknown governance action");
         }
@@ -63,6 +84,7 @@ internal sealed partial class GovernanceContract
     {
         var action = proposal.Action;
         CheckActionFormat(action);
+        MembershipRules.Check(ctx, action);
         switch (action.ActionCase)
         {
             case GovernanceAction.ActionOneofCase.AddDepartment:
@@ -87,6 +109,33 @@ internal sealed partial class GovernanceContract
                     department.ValidatorKey = action.SetValidatorKey.ValidatorKey;
                     ctx.Write(SystemState.DepartmentKey(department.Id), department);
                     ValidatorsChanged(ctx);
+                    break;
+                }
+
+            case GovernanceAction.ActionOneofCase.SetTlsCertificate:
+                {
+                    var rotate = action.SetTlsCertificate;
+                    var department = SystemState.RequireDepartment(ctx, rotate.DepartmentId);
+                    if (department.TlsCertificate.Equals(rotate.TlsCertificate))
+                    {
+                        throw new ContractException(ResultCode.AlreadyExists, $"'{department.Id}' already presents this certificate");
+                    }
+
+                    department.PreviousTlsCertificate = department.TlsCertificate;
+                    department.PreviousTlsValidUntil = department.TlsCertificate.Length > 0 ? ctx.Block.Height + rotate.OverlapBlocks : 0;
+                    department.TlsCertificate = rotate.TlsCertificate;
+                    ctx.Write(SystemState.DepartmentKey(department.Id), department);
+                    ctx.Emit(ContractNames.System, "tls_certificate_rotated", ("department", department.Id),
+                        ("old_accepted_until", department.PreviousTlsValidUntil.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                }
+
+            case GovernanceAction.ActionOneofCase.SetEndpoint:
+                {
+                    var department = SystemState.RequireDepartment(ctx, action.SetEndpoint.DepartmentId);
+                    department.Endpoint = action.SetEndpoint.Endpoint;
+                    ctx.Write(SystemState.DepartmentKey(department.Id), department);
+                    ctx.Emit(ContractNames.System, "endpoint_changed", ("department", department.Id), ("endpoint", department.Endpoint));
                     break;
                 }
 
@@ -157,7 +206,16 @@ internal sealed partial class GovernanceContract
         Identifiers.RequireText(d.Name, "department name", MaxDepartmentNameLength);
         Identifiers.RequireKey(d.ValidatorKey, "validator_key");
         CheckPower(d.VotingPower);
-        Identifiers.RequireText(d.Endpoint, "endpoint", MaxEndpointLength);
+        if (d.Endpoint.Length > 0)
+        {
+            MembershipRules.RequireEndpoint(d.Endpoint, "endpoint");
+        }
+
+        if (d.PreviousTlsCertificate.Length > 0 || d.PreviousTlsValidUntil != 0)
+        {
+            throw new ContractException(ResultCode.InvalidArgument, "a new department has no previous certificate");
+        }
+
         if (d.TlsCertificate.Length > MaxTlsCertificateBytes)
         {
             throw new ContractException(ResultCode.InvalidArgument, $"tls_certificate is at most {MaxTlsCertificateBytes} bytes");

@@ -91,6 +91,7 @@ internal sealed partial class GovernanceContract : Contract
         }
 
         CheckActionFormat(args.Action);
+        MembershipRules.Check(ctx, args.Action);
         var lifetime = args.ExpiresAfterBlocks == 0 ? DefaultLifetimeBlocks : args.ExpiresAfterBlocks;
         if (lifetime > MaxLifetimeBlocks)
         {

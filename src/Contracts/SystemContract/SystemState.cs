@@ -86,6 +86,23 @@ internal static class SystemState
         return result;
     }
 
+    /// <summary>All departments in id order, read outside any call (the node's peer layer follows them).</summary>
+    public static List<Department> ReadDepartments(IStateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var list = state.Get(DepartmentsKey) is { } bytes ? DepartmentList.Parser.ParseFrom(bytes) : new DepartmentList();
+        var result = new List<Department>(list.Ids.Count);
+        foreach (var id in list.Ids)
+        {
+            if (state.Get(DepartmentKey(id)) is { } record)
+            {
+                result.Add(Department.Parser.ParseFrom(record));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The validator set implied by the departments, in canonical order.</summary>
     public static WeightedValidatorSet ValidatorSetOf(IEnumerable<Department> departments) =>
         new(departments.Select(d => new Validator { DepartmentId = d.Id, PublicKey = d.ValidatorKey, VotingPower = d.VotingPower }));

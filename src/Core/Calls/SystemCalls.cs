@@ -44,6 +44,14 @@ public static class SystemCalls
     public static GovernanceAction SetValidatorKey(string departmentId, ReadOnlySpan<byte> validatorKey) =>
         new() { SetValidatorKey = new SetValidatorKey { DepartmentId = departmentId, ValidatorKey = ByteString.CopyFrom(validatorKey) } };
 
+    /// <summary>Rotates a department's TLS certificate; peers accept the old one for <paramref name="overlapBlocks"/> more blocks.</summary>
+    public static GovernanceAction SetTlsCertificate(string departmentId, ReadOnlySpan<byte> certificateDer, ulong overlapBlocks) =>
+        new() { SetTlsCertificate = new SetTlsCertificate { DepartmentId = departmentId, TlsCertificate = ByteString.CopyFrom(certificateDer), OverlapBlocks = overlapBlocks } };
+
+    /// <summary>Moves a department's node to <paramref name="endpoint"/> (host:port).</summary>
+    public static GovernanceAction SetEndpoint(string departmentId, string endpoint) =>
+        new() { SetEndpoint = new SetEndpoint { DepartmentId = departmentId, Endpoint = endpoint } };
+
     public static GovernanceAction GrantRole(string role, ReadOnlySpan<byte> holder, string departmentId) =>
         new() { GrantRole = new GrantRole { Grant = new RoleGrant { Role = role, Holder = ByteString.CopyFrom(holder), DepartmentId = departmentId } } };
 

@@ -170,8 +170,8 @@ public sealed class NodeServer : INodeServer
         });
     }
 
-    // Peers prove who they are with the TLS certificate genesis lists for their department, so
-    // this listener trusts exactly those and nothing else (no certificate authority).
+    // Peers prove who they are with the TLS certificate the committed membership lists for their
+    // department, so this listener trusts exactly those and nothing else (no certificate authority).
     private GrpcEndpoint BuildPeerEndpoint(GrpcPeerNetwork peers)
     {
         NodeOptionsValidator.TryParseEndpoint(_node.Options.PeerListenAddress, out var endpoint, out _);
@@ -179,7 +179,7 @@ public sealed class NodeServer : INodeServer
         var options = new GrpcEndpointOptions
         {
             Endpoint = endpoint!,
-            Security = transport.CreateServerSecurity(_node.Identity.Genesis),
+            Security = transport.CreateServerSecurity(peers),
             LoggerFactory = _node.LoggerFactory,
         };
         return GrpcEndpoint.Create(options, services =>

@@ -34,14 +34,14 @@ public static class StandardNode
             return new IsolatedPeerNetwork();
         }
 
-        var key = context.Identity.ValidatorKey
+        _ = context.Identity.ValidatorKey
             ?? throw new NodeConfigurationException("ValidatorKeyFile: a node joins its peers with its validator key; none is configured.");
         var transport = context.Identity.Certificate is { } certificate ? PeerTransport.MutualTls(certificate) : PeerTransport.Plaintext;
         try
         {
             // Block sync carries the largest block the rules allow with its receipts: the peer channels must too.
             var peerOptions = new GrpcPeerNetworkOptions { MaxMessageBytes = Math.Max(GovChainNode.PeerMessageBytes, CertifiedBlockBound.Bytes(genesis)) };
-            return new GrpcPeerNetwork(genesis, context.Identity.Department.Id, key, context.Handler, transport, context.Time, context.LoggerFactory, peerOptions);
+            return new GrpcPeerNetwork(genesis, context.Identity.Department.Id, context.Identity.ValidatorKeys, context.Handler, transport, context.Time, context.LoggerFactory, peerOptions, context.Membership);
         }
         catch (ArgumentException ex)
         {

@@ -126,10 +126,11 @@ public sealed partial class GrpcPeerNetwork
     private PeerConnection? PickFetchPeer(ulong height, HashSet<PeerConnection> tried)
     {
         PeerConnection? fallback = null;
-        var start = (int)((uint)Interlocked.Increment(ref _fetchRotation) % (uint)Math.Max(1, _connections.Length));
-        for (var i = 0; i < _connections.Length; i++)
+        var connections = _live.All;
+        var start = (int)((uint)Interlocked.Increment(ref _fetchRotation) % (uint)Math.Max(1, connections.Length));
+        for (var i = 0; i < connections.Length; i++)
         {
-            var candidate = _connections[(start + i) % _connections.Length];
+            var candidate = connections[(start + i) % connections.Length];
             if (!candidate.Peer.Connected || candidate.SessionMetadata is null || tried.Contains(candidate))
             {
                 continue;

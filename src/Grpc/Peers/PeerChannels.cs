@@ -1,13 +1,16 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
+using GovChain.Core.Hashing;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 
 namespace GovChain.Grpc.Peers;
 
-/// <summary>The channel a node dials one peer with: one HTTP/2 connection kept alive, TLS pinned to the peer's genesis certificate.</summary>
+/// <summary>The channel a node dials one peer with: one HTTP/2 connection kept alive, TLS pinned to the certificates the chain lists for the peer.</summary>
 internal static class PeerChannels
 {
-    public static GrpcChannel Create(Uri address, X509Certificate2? ownCertificate, byte[]? pinnedPeerCertificate, int maxMessageBytes)
+    /// <param name="presented">Receives the SHA-256 of the certificate the peer presented, for the handshake transcript.</param>
+    public static GrpcChannel Create(Uri address, X509Certificate2? ownCertificate, PeerIdentity peer, bool tls, StrongBox<Hash32> presented, int maxMessageBytes)
     {
         var handler = new SocketsHttpHandler
         {
@@ -19,14 +22,28 @@ internal static class PeerChannels
             ConnectTimeout = TimeSpan.FromSeconds(5),
             EnableMultipleHttp2Connections = true,
         };
-        if (pinnedPeerCertificate is not null)
+        if (tls)
         {
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = ownCertificate is null ? null : [ownCertificate],
-                // Exactly the certificate genesis pins for this department: no CA, no name matching.
+                // Exactly a certificate the chain pins for this department (two during a rotation): no CA, no name matching.
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(pinnedPeerCertificate),
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    var hash = PeerIdentity.HashCertificate(certificate.GetRawCertData());
+                    if (!peer.Accepts(hash))
+                    {
+                        return false;
+                    }
+
+                    presented.Value = hash;
+                    return true;
+                },
             };
         }
 

@@ -30,6 +30,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private Metadata? _sessionMetadata;
     private Task _run = Task.CompletedTask;
     private Task _gossip = Task.CompletedTask;
+    private readonly System.Runtime.CompilerServices.StrongBox<Hash32> _presented = new(Hash32.Zero);
     private int _sessionsOpened;
     private bool _handshaken;
 
@@ -56,7 +57,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             },
             static _ => PeerMetrics.GossipDropped.Add(1));
 
-        Channel = PeerChannels.Create(directory.AddressOf(peer.Identity), directory.Transport.Certificate, peer.Identity.CertificateDer, options.MaxMessageBytes);
+        Channel = PeerChannels.Create(directory.AddressOf(peer.Identity), directory.Transport.Certificate, peer.Identity, directory.Transport.IsTls, _presented, options.MaxMessageBytes);
         Client = new GovChain.Protocol.Peer.PeerClient(Channel);
     }
 
@@ -223,7 +224,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, token);
         var identity = Peer.Identity;
-        var self = _directory.Self;
+        var (self, key) = _directory.Own;
         var nonce = HandshakeTranscript.NewNonce();
         await call.RequestStream.WriteAsync(new PeerClientFrame
         {
@@ -243,25 +244,25 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             || !challenge.ValidatorKey.Span.SequenceEqual(identity.ValidatorKeyBytes)
             || challenge.Nonce.Length != Hash32.Size)
         {
-            throw new HandshakeFailedException($"the node at {identity.Endpoint} did not identify as '{identity.DepartmentId}' with its genesis validator key");
+            throw new HandshakeFailedException($"the node at {identity.Endpoint} did not identify as '{identity.DepartmentId}' with the validator key the chain lists for it");
         }
 
         var binding = new HandshakeBinding(
             _directory.GenesisHash,
             _directory.OwnCertificateHash,
-            _directory.Transport.IsTls ? identity.CertificateHash : Hash32.Zero,
+            _directory.Transport.IsTls ? _presented.Value : Hash32.Zero,
             self.ValidatorKey,
             identity.ValidatorKey,
             nonce,
             new Hash32(challenge.Nonce.Span));
         if (!HandshakeTranscript.Verify(HandshakeRole.Listener, binding, challenge.Signature.Span))
         {
-            throw new HandshakeFailedException($"the handshake signature of '{identity.DepartmentId}' does not verify with its genesis validator key");
+            throw new HandshakeFailedException($"the handshake signature of '{identity.DepartmentId}' does not verify with the validator key the chain lists for it");
         }
 
         await call.RequestStream.WriteAsync(new PeerClientFrame
         {
-            Proof = new PeerProof { Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(_directory.ValidatorKey, HandshakeRole.Dialler, binding)) },
+            Proof = new PeerProof { Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(key, HandshakeRole.Dialler, binding)) },
         }, linked.Token).ConfigureAwait(false);
 
         var accepted = (await ReadAsync(call, PeerServerFrame.KindOneofCase.Accepted, linked.Token).ConfigureAwait(false)).Accepted;

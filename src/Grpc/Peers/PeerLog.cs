@@ -41,4 +41,13 @@ internal static partial class PeerLog
 
     [LoggerMessage(EventId = 5311, Level = LogLevel.Warning, Message = "Refused a {Method} call from {Remote}: {StatusCode} {Reason}")]
     public static partial void CallRefused(ILogger logger, string method, string remote, StatusCode statusCode, string reason);
+
+    [LoggerMessage(EventId = 5315, Level = LogLevel.Information, Message = "Membership of {DepartmentId}: {Change}")]
+    public static partial void MembershipChanged(ILogger logger, string departmentId, string change);
+
+    [LoggerMessage(EventId = 5316, Level = LogLevel.Warning, Message = "Membership at height {Height}: {Problem}; that peer is not dialled")]
+    public static partial void MembershipProblem(ILogger logger, ulong height, string problem);
+
+    [LoggerMessage(EventId = 5317, Level = LogLevel.Warning, Message = "Department {DepartmentId} is a member of the chain: {IsMember} (from height {Height}); peers accept only members")]
+    public static partial void OwnMembership(ILogger logger, string departmentId, bool isMember, ulong height);
 }

@@ -58,22 +58,23 @@ internal sealed partial class PeerService : Peer.PeerBase
             var hello = await ReadAsync(requests, PeerClientFrame.KindOneofCase.Hello, context, token).ConfigureAwait(false);
             claimed = Shorten(hello.Hello.DepartmentId);
             var peer = CheckHello(hello.Hello, certificateHash, context, claimed);
+            var (self, key) = _directory.Own;
 
             var binding = new HandshakeBinding(
                 _directory.GenesisHash,
                 certificateHash,
                 _directory.OwnCertificateHash,
                 peer.Identity.ValidatorKey,
-                _directory.Self.ValidatorKey,
+                self.ValidatorKey,
                 new Hash32(hello.Hello.Nonce.Span),
                 HandshakeTranscript.NewNonce());
             var challenge = new PeerChallenge
             {
-                DepartmentId = _directory.Self.DepartmentId,
-                ValidatorKey = ByteString.CopyFrom(_directory.Self.ValidatorKeyBytes),
+                DepartmentId = self.DepartmentId,
+                ValidatorKey = ByteString.CopyFrom(self.ValidatorKeyBytes),
                 Nonce = ByteString.CopyFrom(binding.ListenerNonce.ToArray()),
                 Height = _handler.Height,
-                Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(_directory.ValidatorKey, HandshakeRole.Listener, binding)),
+                Signature = ByteString.CopyFrom(HandshakeTranscript.Sign(key, HandshakeRole.Listener, binding)),
             };
             await responses.WriteAsync(new PeerServerFrame { Challenge = challenge }, token).ConfigureAwait(false);
 
@@ -101,7 +102,7 @@ internal sealed partial class PeerService : Peer.PeerBase
         }
     }
 
-    /// <summary>Who the dialler claims to be must match genesis exactly: chain, department, validator key and TLS certificate.</summary>
+    /// <summary>Who the dialler claims to be must match the committed membership exactly: chain, department, validator key and TLS certificate.</summary>
     private PeerState CheckHello(PeerHello hello, Hash32 certificateHash, ServerCallContext context, string claimed)
     {
         if (hello.ProtocolVersion != HandshakeTranscript.Version)
@@ -130,17 +131,17 @@ internal sealed partial class PeerService : Peer.PeerBase
         var peer = _directory.Find(hello.DepartmentId);
         if (peer is null)
         {
-            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"'{claimed}' is not a department of this chain's genesis");
+            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"'{claimed}' is not a department of this chain at height {_directory.Height}");
         }
 
         if (new Hash32(hello.ValidatorKey.Span) != peer.Identity.ValidatorKey)
         {
-            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"the validator key is not the one genesis lists for '{claimed}'");
+            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"the validator key is not the one the chain lists for '{claimed}' at height {_directory.Height}");
         }
 
-        if (_directory.Transport.IsTls && certificateHash != peer.Identity.CertificateHash)
+        if (_directory.Transport.IsTls && !peer.Identity.Accepts(certificateHash))
         {
-            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"the TLS client certificate is not the one genesis lists for '{claimed}'");
+            throw Refuse(context, claimed, StatusCode.PermissionDenied, $"the TLS client certificate is not the one the chain lists for '{claimed}' at height {_directory.Height}");
         }
 
         var banned = peer.BanRemaining(_time.GetUtcNow());

@@ -67,6 +67,19 @@ public sealed class PeerTransport
         return ServerSecurity.MutualTls(Certificate, trusted);
     }
 
+    /// <summary>
+    /// The security the node's peer endpoint must listen with when its membership follows the
+    /// chain: mutual TLS accepting, at each handshake, the certificates the network's committed
+    /// membership lists (a department added, removed or re-certified is seen at once), or plaintext.
+    /// </summary>
+    public ServerSecurity CreateServerSecurity(GrpcPeerNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Certificate is null
+            ? ServerSecurity.Plaintext
+            : ServerSecurity.MutualTls(Certificate, client => network.AcceptsCertificate(client.RawDataMemory.Span));
+    }
+
     /// <summary>True for a host that names this machine's loopback interface.</summary>
     internal static bool IsLoopbackHost(string host)
     {

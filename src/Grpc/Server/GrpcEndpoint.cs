@@ -168,7 +168,12 @@ public sealed class GrpcEndpoint : IAsyncDisposable
                 https.HandshakeTimeout = handshake.TlsHandshakeTimeout;
             }
 
-            if (security.TrustedClientCertificates is { } trusted)
+            if (security.ClientCertificateCheck is { } accept)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => certificate is not null && accept(certificate);
+            }
+            else if (security.TrustedClientCertificates is { } trusted)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
                 https.ClientCertificateValidation = (certificate, _, _) => certificate is not null && (CertificatePins.IsPinned(certificate, trusted) || CertificatePins.ChainsTo(certificate, trusted));

@@ -21,6 +21,9 @@ public sealed class ServerSecurity
 
     public bool IsTls => Certificate is not null;
 
+    /// <summary>Set for mutual TLS decided per handshake: a client certificate is accepted when this says so (a membership that changes at run time).</summary>
+    public Func<X509Certificate2, bool>? ClientCertificateCheck { get; private init; }
+
     /// <summary>TLS with the given server certificate (which must hold its private key).</summary>
     public static ServerSecurity Tls(X509Certificate2 certificate)
     {
@@ -44,5 +47,13 @@ public sealed class ServerSecurity
 
         var tls = Tls(certificate);
         return new ServerSecurity(tls.Certificate, [.. trustedClients]);
+    }
+
+    /// <summary>Mutual TLS whose accepted client certificates are decided at each handshake by <paramref name="acceptClient"/> (it must be fast and thread-safe).</summary>
+    public static ServerSecurity MutualTls(X509Certificate2 certificate, Func<X509Certificate2, bool> acceptClient)
+    {
+        ArgumentNullException.ThrowIfNull(acceptClient);
+        var tls = Tls(certificate);
+        return new ServerSecurity(tls.Certificate, null) { ClientCertificateCheck = acceptClient };
     }
 }

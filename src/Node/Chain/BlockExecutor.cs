@@ -76,6 +76,7 @@ public sealed partial class BlockExecutor
         _logger = logger;
         _proposer = ByteString.CopyFrom(proposerKey);
         Admissions = new AdmissionTimes(time, 1_000_000);
+        ProposerKeys = [proposerKey.ToArray()];
         var parameters = genesis.Proto.Consensus;
         MaxBlockTxs = parameters is { MaxBlockTxs: > 0 } ? (int)Math.Min(parameters.MaxBlockTxs, int.MaxValue) : DefaultMaxBlockTxs;
         MaxBlockBytes = parameters is { MaxBlockBytes: > 0 } ? parameters.MaxBlockBytes : DefaultMaxBlockBytes;
@@ -158,7 +159,7 @@ public sealed partial class BlockExecutor
                 PreviousHash = ByteString.CopyFrom(ParentHash(height).ToArray()),
                 ValidatorSetHash = ByteString.CopyFrom(_validators.For(height).Hash.ToArray()),
                 NextValidatorSetHash = ByteString.CopyFrom(_validators.For(height + 1).Hash.ToArray()),
-                Proposer = _proposer,
+                Proposer = ProposerFor(height),
                 TxCount = (uint)txs.Count,
             },
         };
@@ -233,6 +234,24 @@ public sealed partial class BlockExecutor
         {
             return "malformed content: " + ex.Message;
         }
+    }
+
+    /// <summary>The node's keys, any of which the state may register for its department (after a rotation); the first is the default.</summary>
+    public IReadOnlyList<byte[]> ProposerKeys { get; init; }
+
+    // The key the set of the height lists: a rotated validator proposes under its new key from the change's effective height.
+    private ByteString ProposerFor(ulong height)
+    {
+        var set = _validators.For(height);
+        foreach (var key in ProposerKeys)
+        {
+            if (set.Contains(key))
+            {
+                return ByteString.CopyFrom(key);
+            }
+        }
+
+        return _proposer;
     }
 
     private static BlockContext Context(BlockHeader header) => new(header.ChainId, header.Height, header.TimeUnixMs, header.Proposer);

@@ -22,6 +22,12 @@ public sealed class NodeOptions
     /// <summary>The validator's encrypted key file; empty for a node that only follows the chain.</summary>
     public string ValidatorKeyFile { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Further key files of this department (same passphrase), for a validator-key rotation: the
+    /// node signs each height with whichever of its keys the committed state registers for it.
+    /// </summary>
+    public List<string> ValidatorKeyFiles { get; set; } = [];
+
     /// <summary>A file holding the key file's passphrase (first line).</summary>
     public string ValidatorPassphraseFile { get; set; } = string.Empty;
 

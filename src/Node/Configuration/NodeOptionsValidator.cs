@@ -15,6 +15,7 @@ public static partial class NodeOptionsValidator
         options.GenesisFile = Resolve(root, options.GenesisFile);
         options.ValidatorKeyFile = Resolve(root, options.ValidatorKeyFile);
         options.ValidatorPassphraseFile = Resolve(root, options.ValidatorPassphraseFile);
+        options.ValidatorKeyFiles = options.ValidatorKeyFiles.Select(f => Resolve(root, f)).ToList();
         options.Tls.CertificateFile = Resolve(root, options.Tls.CertificateFile);
         options.Tls.KeyFile = Resolve(root, options.Tls.KeyFile);
         options.Tls.TrustedClientCertificateFiles = options.Tls.TrustedClientCertificateFiles.Select(f => Resolve(root, f)).ToList();
@@ -54,6 +55,16 @@ public static partial class NodeOptionsValidator
             }
 
             ExistingFile(p, nameof(NodeOptions.ValidatorPassphraseFile), options.ValidatorPassphraseFile, required: false);
+        }
+
+        for (var i = 0; i < options.ValidatorKeyFiles.Count; i++)
+        {
+            ExistingFile(p, $"{nameof(NodeOptions.ValidatorKeyFiles)}:{i}", options.ValidatorKeyFiles[i], required: true);
+        }
+
+        if (options.ValidatorKeyFiles.Count > 0 && options.ValidatorKeyFile.Length == 0)
+        {
+            p.Add("ValidatorKeyFiles: further keys need a ValidatorKeyFile (the first key) and its passphrase.");
         }
 
         var listen = TryParseEndpoint(options.ListenAddress, out var endpoint, out var reason);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using GovChain.Consensus;
 using GovChain.Core.Blocks;
 using GovChain.Core.Hashing;
+using GovChain.Node.Network;
 using GovChain.Protocol;
 using GovChain.Storage;
 using WalRecordProto = GovChain.Protocol.WalRecord;
@@ -158,6 +159,7 @@ public sealed partial class ConsensusDriver
         _db.ConsensusWal.TruncateBelow(height + 1);
         if (Volatile.Read(ref _following) && _key is not null)
         {
+            FollowMembership();
             // Decided live after catching up: from the next height on, this node signs again.
             Volatile.Write(ref _following, false);
             _followUps.Clear();
@@ -166,9 +168,31 @@ public sealed partial class ConsensusDriver
             return;
         }
 
+        FollowMembership();
         var next = _executor.Validators.For(height + 1);
         SetInputValidators(next);
+        if (SignerChanges(next))
+        {
+            _followUps.Clear();
+            LogSignerRotated(_logger, height + 1);
+            StartMachine();
+            return;
+        }
+
         _followUps.Enqueue(new CommitApplied(height, next));
+    }
+
+    /// <summary>Hands the peer layer the departments of the state just committed; its failure is logged, never the loop's.</summary>
+    private void FollowMembership()
+    {
+        try
+        {
+            _network.ApplyMembership(new Membership(_db.State.Height, GovChain.Contracts.Engine.ContractEngine.Departments(_db.State.Latest())));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogMembershipFailed(_logger, _db.State.Height, ex);
+        }
     }
 
     private void KeepEvidence(Evidence evidence)

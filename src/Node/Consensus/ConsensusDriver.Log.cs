@@ -49,4 +49,10 @@ public sealed partial class ConsensusDriver
 
     [LoggerMessage(EventId = 7114, Level = LogLevel.Warning, Message = "Ignoring the height claims of peer {Validator} for {SuspensionMs} ms: it claimed height {Height} and served nothing in {Attempts} block-sync passes")]
     private static partial void LogClaimSuspended(ILogger logger, string validator, ulong height, int attempts, long suspensionMs);
+
+    [LoggerMessage(EventId = 7117, Level = LogLevel.Information, Message = "From height {Height} the validator set lists another key of this department: signing with it")]
+    private static partial void LogSignerRotated(ILogger logger, ulong height);
+
+    [LoggerMessage(EventId = 7118, Level = LogLevel.Error, Message = "The peer layer failed to follow the membership of height {Height}")]
+    private static partial void LogMembershipFailed(ILogger logger, ulong height, Exception exception);
 }

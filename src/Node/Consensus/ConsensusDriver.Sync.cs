@@ -193,9 +193,18 @@ public sealed partial class ConsensusDriver
         {
             var height = Height;
             _db.ConsensusWal.TruncateBelow(height + 1);
+            FollowMembership();
             var next = _executor.Validators.For(height + 1);
             SetInputValidators(next);
-            Feed(new CommitApplied(height, next, last));
+            if (SignerChanges(next))
+            {
+                LogSignerRotated(_logger, height + 1);
+                StartMachine();
+            }
+            else
+            {
+                Feed(new CommitApplied(height, next, last));
+            }
         }
 
         return new SyncBatchResult(applied, rejected && applied == 0);

@@ -28,6 +28,8 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private readonly TransactionPool _pool;
     private readonly IPeerNetwork _network;
     private readonly KeyPair? _key;
+    private readonly IReadOnlyList<KeyPair> _keys;
+    private KeyPair? _signingKey;
     private readonly TimeProvider _time;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _logger;
@@ -64,7 +66,8 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         KeyPair? validatorKey,
         TimeProvider time,
         NodeMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        IReadOnlyList<KeyPair>? validatorKeys = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(database);
@@ -79,7 +82,8 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         _executor = executor;
         _pool = pool;
         _network = network;
-        _key = validatorKey;
+        _keys = validatorKeys is { Count: > 0 } ? validatorKeys : validatorKey is null ? [] : [validatorKey];
+        _key = _keys.Count > 0 ? _keys[0] : null;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -242,11 +246,13 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
     private void StartMachine()
     {
         var height = Height + 1;
-        var signer = _following || _key is null ? null : new Ed25519ConsensusSigner(_key);
         var lastCommit = height > 1 ? _db.Blocks.GetCertificate(height - 1) : null;
         // The machine drops proposals over the chain's block bound before checking their signature.
         var protocol = _options.Protocol with { MaxBlockBytes = _executor.MaxBlockBytes };
         var validators = _executor.Validators.For(height);
+        var key = _following ? null : KeyOf(validators);
+        _signingKey = key;
+        var signer = key is null ? null : new Ed25519ConsensusSigner(key);
         SetInputValidators(validators);
         _machine = new ConsensusMachine(protocol, height, validators, signer, _verified, lastCommit);
         if (signer is not null)
@@ -262,6 +268,24 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
         Perform(_machine.Start());
         DrainFollowUps();
     }
+
+    // After a rotation the state registers another of the department's keys: sign with the one the height's set lists.
+    private KeyPair? KeyOf(GovChain.Core.Validators.WeightedValidatorSet validators)
+    {
+        foreach (var key in _keys)
+        {
+            if (validators.Contains(key.PublicKey))
+            {
+                return key;
+            }
+        }
+
+        return _key;
+    }
+
+    /// <summary>True when the set of the next height lists another of this node's keys than the machine signs with (a rotation took effect).</summary>
+    private bool SignerChanges(GovChain.Core.Validators.WeightedValidatorSet next) =>
+        !_following && _keys.Count > 1 && !ReferenceEquals(KeyOf(next), _signingKey);
 
     private void Dispatch(ConsensusEvent e)
     {

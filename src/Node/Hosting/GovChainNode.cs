@@ -56,10 +56,15 @@ public sealed partial class GovChainNode : IAsyncDisposable
         Validators = new ValidatorSchedule(database.State, identity.Genesis);
         Executor = new BlockExecutor(
             database, Engine, Mempool, identity.Genesis, Validators, feed, Metrics, time,
-            loggers.CreateLogger<BlockExecutor>(), identity.ValidatorKey is { } key ? key.PublicKey : ReadOnlySpan<byte>.Empty);
+            loggers.CreateLogger<BlockExecutor>(), identity.ValidatorKey is { } key ? key.PublicKey : ReadOnlySpan<byte>.Empty)
+        {
+            ProposerKeys = identity.ValidatorKeys.Select(k => k.PublicKey.ToArray()).ToArray(),
+        };
         Executor.InitializeGenesis();
         Metrics.SetHeight(database.Blocks.LastHeight);
-        Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time, _networkHandler))
+        var membership = new Membership(database.State.Height, ContractEngine.Departments(database.State.Latest()));
+        identity.RequireRegisteredKey(membership.Departments, membership.Height);
+        Network = settings.PeerNetworkFactory(new PeerNetworkContext(options, identity, Metrics, loggers, time, _networkHandler) { Membership = membership })
             ?? throw new InvalidOperationException("The peer network factory returned null.");
         var driverOptions = DriverOptions(options, identity);
 
@@ -67,7 +72,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
         // timeout: each execution gets two fifths of it.
         Executor.Budget.ExecutionBudget = TimeSpan.FromMilliseconds(driverOptions.Protocol.Timeouts.ProposeMs * 2 / 5);
         Mempool.BlockBudget = () => Executor.Budget.MaxTransactions;
-        Consensus = new ConsensusDriver(driverOptions, database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>());
+        Consensus = new ConsensusDriver(driverOptions, database, Executor, Mempool, Network, identity.ValidatorKey, time, Metrics, loggers.CreateLogger<ConsensusDriver>(), identity.ValidatorKeys);
         Admission = new TransactionAdmission(Mempool, Consensus, Network, Executor.Admissions);
         PeerHandler = new NodePeerHandler(database.Blocks, Admission, Consensus);
         _networkHandler.Target = PeerHandler;

@@ -19,7 +19,11 @@ public sealed record PeerNetworkContext(
     NodeMetrics Metrics,
     ILoggerFactory LoggerFactory,
     TimeProvider Time,
-    IPeerHandler Handler);
+    IPeerHandler Handler)
+{
+    /// <summary>The committed membership the network starts from (genesis's on a fresh database).</summary>
+    public Membership? Membership { get; init; }
+}
 
 /// <summary>How a <see cref="GovChainNode"/> is assembled beyond its configuration.</summary>
 public sealed class GovChainNodeSettings

@@ -34,6 +34,15 @@ public interface IPeerNetwork : IAsyncDisposable
     /// <summary>Marks a peer as having sent something invalid (its connection may be dropped for a while).</summary>
     void ReportMisbehaviour(Hash32 validator, string reason);
 
+    /// <summary>
+    /// Follows the committed membership: dials departments that joined or moved, closes and
+    /// refuses those that left, accepts rotated keys and certificates. Called after every commit;
+    /// a network whose peers are fixed (in-memory tests) ignores it.
+    /// </summary>
+    void ApplyMembership(Membership membership)
+    {
+    }
+
     /// <summary>What is known of each peer right now.</summary>
     IReadOnlyList<PeerSnapshot> Peers { get; }
 }

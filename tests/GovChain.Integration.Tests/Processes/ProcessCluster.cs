@@ -32,11 +32,13 @@ internal sealed class ProcessCluster : IDisposable
         _options = options ?? new ProcessClusterOptions();
         Root = Directory.CreateTempSubdirectory("govchain-processes-").FullName;
         var cli = LocateCli();
+        Names = [.. Departments, .. _options.LaterDepartments];
         var network = Own(new NetworkBlueprint
         {
             ChainId = "govchain-processes",
-            Departments = Departments,
-            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
+            Departments = Names,
+            // A cluster whose membership changes needs each department's admin to propose and approve.
+            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0]), .. _options.LaterDepartments.Count > 0 ? Names.Select(d => new RoleHolderSpec($"admin-{d}", "department.admin", d)) : []],
             GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
@@ -46,11 +48,25 @@ internal sealed class ProcessCluster : IDisposable
         }.Generate());
         _folder = network.WriteTo(Root);
         _departments = [.. network.Departments];
+        Network = network;
         Registrar = network.RoleHolder("registrar").Key;
+        if (_options.LaterDepartments.Count > 0)
+        {
+            // Departments governance adds later have keys, certificates and configurations, but genesis does not list them.
+            var genesis = network.Genesis.Proto.Clone();
+            var later = _options.LaterDepartments.ToHashSet(StringComparer.Ordinal);
+            var kept = genesis.Departments.Where(d => !later.Contains(d.Id)).ToList();
+            var roles = genesis.Roles.Where(r => !later.Contains(r.DepartmentId)).ToList();
+            genesis.Departments.Clear();
+            genesis.Departments.AddRange(kept);
+            genesis.Roles.Clear();
+            genesis.Roles.AddRange(roles);
+            File.WriteAllText(_folder.GenesisFile, GovChain.Core.Genesis.GenesisDocument.FromProto(genesis).ToJson());
+        }
 
-        Nodes = new NodeProcess[Departments.Length];
-        _clients = new GovChainClient[Departments.Length];
-        for (var i = 0; i < Departments.Length; i++)
+        Nodes = new NodeProcess[Names.Length];
+        _clients = new GovChainClient[Names.Length];
+        for (var i = 0; i < Names.Length; i++)
         {
             var department = network.Departments[i];
             var program = _options.Programs.TryGetValue(i, out var other) ? other : cli;
@@ -66,6 +82,25 @@ internal sealed class ProcessCluster : IDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>Every department of this cluster: the genesis ones, then those governance adds later.</summary>
+    public string[] Names { get; }
+
+    /// <summary>The generated keys, certificates and role holders of every department.</summary>
+    public GeneratedNetwork Network { get; }
+
+    public NetworkFolder Folder => _folder;
+
+    /// <summary>Replaces node <paramref name="i"/>'s client (after its TLS certificate changed).</summary>
+    public void TrustClientCertificate(int i, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        _clients[i] = Own(new GovChainClient(Network.Departments[i].ClientUri, new GovChainClientOptions
+        {
+            Channel = new GovChainChannelOptions { TrustedServerCertificates = [certificate], ConnectTimeout = TimeSpan.FromSeconds(3) },
+            DefaultTimeout = TimeSpan.FromSeconds(10),
+            DefaultWaitTimeout = TimeSpan.FromSeconds(30),
+        }));
+    }
 
     public KeyPair Registrar { get; }
 
@@ -86,8 +121,9 @@ internal sealed class ProcessCluster : IDisposable
         DefaultWaitTimeout = TimeSpan.FromSeconds(30),
     }));
 
-    public string DataDirectory(int i) => _folder.DataDirectory(Departments[i]);
+    public string DataDirectory(int i) => _folder.DataDirectory(Names[i]);
 
+    /// <summary>Starts the genesis departments' nodes (not those governance adds later).</summary>
     public Task StartAllAsync(TimeSpan limit)
     {
         for (var i = 0; i < Departments.Length; i++)
@@ -112,7 +148,7 @@ internal sealed class ProcessCluster : IDisposable
         {
             if (Nodes[i].ExitCode is { } code)
             {
-                throw Failure($"{Departments[i]} exited with code {code} before serving.");
+                throw Failure($"{Names[i]} exited with code {code} before serving.");
             }
 
             try
@@ -126,7 +162,7 @@ internal sealed class ProcessCluster : IDisposable
             }
             catch (RpcException ex)
             {
-                throw Failure($"{Departments[i]} did not serve its client API within {limit}: {ex.Status}", ex);
+                throw Failure($"{Names[i]} did not serve its client API within {limit}: {ex.Status}", ex);
             }
         }
     }
@@ -148,7 +184,7 @@ internal sealed class ProcessCluster : IDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                var shown = string.Join(", ", nodes.Select((n, k) => $"{Departments[n]}={heights[k]}"));
+                var shown = string.Join(", ", nodes.Select((n, k) => $"{Names[n]}={heights[k]}"));
                 throw Failure($"Nodes did not reach height {height} within {limit}: {shown}");
             }
 
@@ -171,7 +207,7 @@ internal sealed class ProcessCluster : IDisposable
         var text = new StringBuilder();
         for (var i = 0; i < Nodes.Length; i++)
         {
-            text.AppendLine($"---- {Departments[i]} (last {lines} lines of {Nodes[i].LogFile}) ----");
+            text.AppendLine($"---- {Names[i]} (last {lines} lines of {Nodes[i].LogFile}) ----");
             text.AppendLine(Nodes[i].Tail(lines));
         }
 
@@ -263,6 +299,9 @@ internal sealed record ProcessClusterOptions
 
     /// <summary>The chain's max_block_bytes (0: the default).</summary>
     public uint MaxBlockBytes { get; init; }
+
+    /// <summary>Departments generated beside the genesis ones (keys, certificates, configurations) but left out of genesis, for governance to add.</summary>
+    public IReadOnlyList<string> LaterDepartments { get; init; } = [];
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>

@@ -99,17 +99,19 @@ public sealed class NodeOptionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Create_DepartmentNotInGenesis_NamesDepartmentId()
+    public async Task Create_DepartmentNotInGenesis_StartsAsOneGovernanceAddsLater()
     {
+        // Membership follows the chain: a department added by governance starts from genesis alone.
         var options = _cluster.Options(0);
         options.DepartmentId = "treasury";
 
-        var ex = Assert.Throws<NodeConfigurationException>(() => GovChainNode.Create(options, new GovChainNodeSettings
+        await using var node = GovChainNode.Create(options, new GovChainNodeSettings
         {
             PeerNetworkFactory = _ => new GovChain.Node.Network.IsolatedPeerNetwork(),
-        }));
+        });
 
-        Assert.StartsWith("DepartmentId", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("treasury", node.DepartmentId);
+        Assert.Null(node.Identity.Genesis.FindDepartment("treasury"));
     }
 
     [Fact]

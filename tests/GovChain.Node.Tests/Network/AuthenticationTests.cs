@@ -83,7 +83,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, _cluster[1].Id, _cluster[1].Key.PublicKeyBytes(), _cluster[1].Key, Absent.Certificate));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-        Assert.True(Target.Logs.Has(5302, "TLS client certificate is not the one genesis lists for 'dept-1'"));
+        Assert.True(Target.Logs.Has(5302, "TLS client certificate is not the one the chain lists for 'dept-1'"));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             RawPeer.HandshakeAsync(call, Target, _cluster.Genesis.Hash, Absent.Id, wrong.PublicKeyBytes(), wrong, Absent.Certificate));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-        Assert.True(Target.Logs.Has(5302, "validator key is not the one genesis lists"));
+        Assert.True(Target.Logs.Has(5302, "validator key is not the one the chain lists"));
     }
 
     [Fact]
@@ -139,11 +139,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
         using var wrong = KeyPair.Generate();
         var keyError = Assert.Throws<ArgumentException>(() => new GrpcPeerNetwork(
             _cluster.Genesis, Absent.Id, wrong, Absent.Handler, Absent.Transport, TimeProvider.System, new CapturingLoggerFactory()));
-        Assert.Contains("not the key genesis lists", keyError.Message, StringComparison.Ordinal);
+        Assert.Contains("is the key the chain lists", keyError.Message, StringComparison.Ordinal);
 
         var certError = Assert.Throws<ArgumentException>(() => new GrpcPeerNetwork(
             _cluster.Genesis, Absent.Id, Absent.Key, Absent.Handler, PeerTransport.MutualTls(Target.Certificate!), TimeProvider.System, new CapturingLoggerFactory()));
-        Assert.Contains("certificate is not the one genesis lists", certError.Message, StringComparison.Ordinal);
+        Assert.Contains("certificate is not the one the chain lists", certError.Message, StringComparison.Ordinal);
 
         var plainError = Assert.Throws<ArgumentException>(() => new GrpcPeerNetwork(
             WithEndpoint(_cluster.Genesis, "dept-1", "10.1.2.3:7000"), Absent.Id, Absent.Key, Absent.Handler, PeerTransport.Plaintext, TimeProvider.System, new CapturingLoggerFactory()));

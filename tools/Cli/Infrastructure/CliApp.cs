@@ -30,6 +30,7 @@ internal static class CliApp
         root.Subcommands.Add(IdentityCommand.Create());
         root.Subcommands.Add(ProcurementCommand.Create());
         root.Subcommands.Add(TxCommand.Create());
+        root.Subcommands.Add(GovernanceCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
         root.Subcommands.Add(ProofCommand.Create());
