@@ -10,8 +10,8 @@ namespace GovChain.Node.Chain;
 /// <remarks>
 /// The size is kept in a separate counter because <see cref="ConcurrentDictionary{TKey,TValue}.Count"/>
 /// takes every bucket lock: on the admission path it cost as much as half of all signature checks.
-/// A slot is reserved before the add and given back when the add does not happen, so the counter
-/// never lets the dictionary grow past the bound, however many threads admit at once.
+/// A slot is reserved before the add and given back when the add does not happen (a duplicate),
+/// so neither the counter nor the dictionary passes the bound, however many threads admit at once.
 /// </remarks>
 public sealed class AdmissionTimes
 {
@@ -32,15 +32,22 @@ public sealed class AdmissionTimes
 
     public void Admitted(Hash32 txId)
     {
-        if (Volatile.Read(ref _count) >= _bound)
+        // Reserve a slot with a compare-and-swap, so the count itself never passes the bound.
+        var count = Volatile.Read(ref _count);
+        while (true)
         {
-            return;
-        }
+            if (count >= _bound)
+            {
+                return;
+            }
 
-        if (Interlocked.Increment(ref _count) > _bound)
-        {
-            Interlocked.Decrement(ref _count);
-            return;
+            var seen = Interlocked.CompareExchange(ref _count, count + 1, count);
+            if (seen == count)
+            {
+                break;
+            }
+
+            count = seen;
         }
 
         if (!_admitted.TryAdd(txId, _time.GetTimestamp()))
