@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what GovChain needs beyond the .NET SDK. Its native libraries come inside NuGet
 # packages (RocksDB with the RocksDB package, libsodium with NSec.Cryptography), so nothing is
-# installed with apt; with --npm it installs the Node.js packages the interoperability tests drive.
+# installed with apt; with --npm it installs the Node.js packages the interoperability tests drive,
+# with --etcd Debian's etcd-server and etcd-client (the load generator's --compare-etcd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,10 +10,12 @@ say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 with_npm=0
+with_etcd=0
 for arg in "$@"; do
   case "$arg" in
     --npm) with_npm=1 ;;
-    *) die "unknown option '$arg' (known: --npm)" ;;
+    --etcd) with_etcd=1 ;;
+    *) die "unknown option '$arg' (known: --npm, --etcd)" ;;
   esac
 done
 
@@ -30,6 +33,21 @@ if [ "$with_npm" -eq 1 ]; then
     else
       say "npm packages present in $js_dir"
     fi
+  fi
+fi
+
+# The load generator's --compare-etcd baseline: Debian's etcd server and client.
+if [ "$with_etcd" -eq 1 ]; then
+  if command -v etcd >/dev/null && command -v etcdctl >/dev/null; then
+    say "etcd and etcdctl present"
+  else
+    command -v apt-get >/dev/null || die "--etcd installs Debian's etcd-server and etcd-client with apt-get, which is not here"
+    say "installing etcd-server and etcd-client (apt-get)"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q etcd-server etcd-client >/dev/null \
+      || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q etcd-server etcd-client >/dev/null; } \
+      || die "apt-get install etcd-server etcd-client failed"
   fi
 fi
 

@@ -274,6 +274,7 @@ internal static class FloodBench
                 DeltaMs = 100,
                 RetransmitMs = 200,
                 EmptyBlockDelayMs = 10,
+                IdleBlockIntervalMs = 0,
                 SyncPollMs = 200,
                 FreshStartGraceMs = 2000,
             },

@@ -40,10 +40,16 @@ internal sealed class LoadGenOptions
     /// <summary>govchain.dll to run the node processes with; null finds the CLI's build output.</summary>
     public string? CliPath { get; private set; }
 
+    /// <summary>After the run, the same machine's four-member etcd cluster under <c>etcdctl check perf</c>, for the ratio.</summary>
+    public bool CompareEtcd { get; private set; }
+
+    /// <summary>The <c>etcdctl check perf --load</c> workload of the comparison (s, m, l, xl).</summary>
+    public string EtcdLoad { get; private set; } = "l";
+
     public const string Usage =
         "usage: GovChain.LoadGen [--rate N|max] [--duration S] [--senders N] [--concurrency N] [--max-pool N]\n" +
         "                        [--max-block-txs N] [--propose-ms N] [--no-sync-writes] [--drain S] [--csv PATH]\n" +
-        "                        [--in-process | --cli PATH/govchain.dll] [--keep-folder]\n" +
+        "                        [--in-process | --cli PATH/govchain.dll] [--keep-folder] [--compare-etcd [--etcd-load s|m|l|xl]]\n" +
         "smoke run: GovChain.LoadGen --duration 3 --rate 50";
 
     public static LoadGenOptions Parse(string[] args)
@@ -71,6 +77,11 @@ internal sealed class LoadGenOptions
                 case "--in-process": o.InProcess = true; break;
                 case "--keep-folder": o.KeepFolder = true; break;
                 case "--cli": o.CliPath = Value(); break;
+                case "--compare-etcd": o.CompareEtcd = true; break;
+                case "--etcd-load":
+                    var load = Value();
+                    o.EtcdLoad = load is "s" or "m" or "l" or "xl" ? load : throw new ArgumentException($"--etcd-load is one of s, m, l, xl, not '{load}'");
+                    break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }

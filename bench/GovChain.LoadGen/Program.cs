@@ -63,7 +63,19 @@ try
 {
     var csv = Path.GetFullPath(options.CsvPath ?? "loadgen-results.csv");
     RunResult.CheckCsvTarget(csv);
+    if (options.CompareEtcd && EtcdCluster.MissingTools() is { } missing)
+    {
+        Console.Error.WriteLine($"error: {missing}");
+        return 2;
+    }
+
     var result = await BenchmarkRun.ExecuteAsync(options, cts.Token);
+    if (options.CompareEtcd)
+    {
+        // After the nodes have stopped, so neither shares the machine with the other.
+        result = result with { EtcdWritesPerSecond = await EtcdComparison.RunAsync(options.EtcdLoad, cts.Token) };
+    }
+
     result.Print();
     result.AppendCsv(csv);
     Console.WriteLine($"CSV row appended to {csv}");

@@ -47,6 +47,12 @@ internal sealed record RunResult(
 
     public double LoadGeneratorCores => WallSeconds > 0 ? LoadGeneratorCpuSeconds / WallSeconds : 0;
 
+    /// <summary>With <c>--compare-etcd</c>: what the four-member etcd cluster wrote per second on this machine after the run.</summary>
+    public double? EtcdWritesPerSecond { get; init; }
+
+    /// <summary>GovChain committed tx/s ÷ etcd writes/s (the target is at least 2).</summary>
+    public double? EtcdRatio => EtcdWritesPerSecond is > 0 and var w ? CommittedPerSecond / w : null;
+
     /// <summary>The CSV header: fixed columns, then three per department in department order.</summary>
     public static string CsvHeader =>
         "utc,mode,rate,duration_s,sync_writes,max_block_txs,senders,workload,submitted,committed,failed_submissions,receipt_errors," +
@@ -83,6 +89,12 @@ internal sealed record RunResult(
         Row("ceiling tx/s (verify/s / 4 nodes)", F(VerifyCeilingTxPerSecond, 0));
         Row("committed / ceiling", F(FractionOfCeiling * 100, 1) + " %");
         Row("load average at start", LoadAverage);
+        if (EtcdWritesPerSecond is { } etcd)
+        {
+            Row("etcd, 4 members (etcdctl check perf): writes/s", F(etcd, 0));
+            Row("GovChain committed tx/s / etcd writes/s", F(EtcdRatio ?? 0, 2));
+        }
+
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape(Mode == "in-process"
             ? "The four nodes and the load generator share one process: CPU per node cannot be told apart. Finality is submit -> block received on node 0's block stream (at maximum rate from the submission that was admitted)."

@@ -22,7 +22,26 @@ public sealed class LoadGenOptionsTests
         Assert.Contains("--cli", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_CompareEtcd_TakesTheLargeLoadUnlessTold()
+    {
+        Assert.False(LoadGenOptions.Parse([]).CompareEtcd);
+        var options = LoadGenOptions.Parse(["--compare-etcd"]);
+        Assert.True(options.CompareEtcd);
+        Assert.Equal("l", options.EtcdLoad);
+        Assert.Equal("m", LoadGenOptions.Parse(["--compare-etcd", "--etcd-load", "m"]).EtcdLoad);
+    }
+
+    [Fact]
+    public void EtcdThroughput_IsReadFromPassAndFailLines()
+    {
+        Assert.Equal(2650, EtcdCluster.ParseThroughput(" 60 / 60 Boooo! 100.00% 1m0s\nPASS: Throughput is 2650 writes/s\nPASS: Slowest request took 0.3s\n"));
+        Assert.Equal(151, EtcdCluster.ParseThroughput("FAIL: Throughput too low: 151 writes/s\n"));
+        Assert.Null(EtcdCluster.ParseThroughput("Error: context deadline exceeded"));
+    }
+
     [Theory]
+    [InlineData("--etcd-load", "huge")]
     [InlineData("--rate", "fast")]
     [InlineData("--duration", "-3")]
     [InlineData("--cli")]

@@ -117,6 +117,12 @@ public sealed class ConsensusTimeoutOptions
     /// <summary>With an empty mempool the proposer waits this long before proposing an empty block; keep it below ProposeMs.</summary>
     public int EmptyBlockDelayMs { get; set; } = 1000;
 
+    /// <summary>
+    /// While the mempool stays empty, a height waits this long for a transaction before its proposer
+    /// makes an empty block: an idle network commits one block per interval. 0: a block after EmptyBlockDelayMs.
+    /// </summary>
+    public int IdleBlockIntervalMs { get; set; } = 10_000;
+
     /// <summary>How often the node checks whether peers are ahead while its height stands still.</summary>
     public int SyncPollMs { get; set; } = 1000;
 

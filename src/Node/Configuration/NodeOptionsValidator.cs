@@ -196,6 +196,7 @@ public static partial class NodeOptionsValidator
         InRange(p, "Consensus:EventQueueCapacity", c.EventQueueCapacity, 64, 1_000_000);
         InRange(p, "Consensus:PeerSignatureChecksPerSecond", c.PeerSignatureChecksPerSecond, 0, 1_000_000);
         NonNegative(p, "Consensus:EmptyBlockDelayMs", c.EmptyBlockDelayMs);
+        InRange(p, "Consensus:IdleBlockIntervalMs", c.IdleBlockIntervalMs, 0, 3_600_000);
         InRange(p, "Consensus:SyncPollMs", c.SyncPollMs, 10, 600_000);
         var propose = c.ProposeMs > 0 ? c.ProposeMs : 3000;
         if (c.EmptyBlockDelayMs >= propose)

@@ -55,6 +55,11 @@ public sealed partial class ConsensusDriver
 
     private void Schedule(ScheduleTimeout t)
     {
+        if (t.Kind == TimeoutKind.Propose && t.Round == 0)
+        {
+            NoteRoundZeroStarted(t.Height);
+        }
+
         if (_timers.Remove(t.Kind, out var previous))
         {
             // A newer timer of the same kind supersedes it: the machine would ignore the old one as stale.
@@ -71,7 +76,8 @@ public sealed partial class ConsensusDriver
 
     private void RequestProposal(ulong height, uint round)
     {
-        if (_options.EmptyBlockDelay > TimeSpan.Zero && _pool.Count == 0)
+        var wait = EmptyProposalWait(height, round);
+        if (wait > TimeSpan.Zero && _pool.Count == 0)
         {
             _emptyBlockTimer?.Dispose();
             var now = new ProposeNow(height, round);
@@ -83,7 +89,7 @@ public sealed partial class ConsensusDriver
             _emptyBlockTimer = _time.CreateTimer(
                 static s => { var (driver, e) = ((ConsensusDriver, ProposeNow))s!; driver.Post(e); },
                 (this, now),
-                _options.EmptyBlockDelay,
+                wait,
                 Timeout.InfiniteTimeSpan);
             return;
         }
@@ -105,6 +111,8 @@ public sealed partial class ConsensusDriver
         {
             Post(waiting);
         }
+
+        ReleaseHeldTimeoutSoon();
     }
 
     private void Propose(ulong height, uint round)

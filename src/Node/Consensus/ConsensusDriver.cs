@@ -304,6 +304,11 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
                 Propose(p.Height, p.Round);
                 DrainFollowUps();
                 break;
+            case TimeoutFired fired when HoldWhileIdle(fired):
+                break;
+            case IdleTimeoutReleased released:
+                FeedReleased(released);
+                break;
             case SyncPoll:
                 Poll();
                 break;
@@ -390,5 +395,6 @@ public sealed partial class ConsensusDriver : IAsyncDisposable
 
         _timers.Clear();
         _emptyBlockTimer?.Dispose();
+        DisposeIdleTimer();
     }
 }

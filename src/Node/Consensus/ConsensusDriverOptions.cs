@@ -23,6 +23,13 @@ public sealed record ConsensusDriverOptions(ConsensusOptions Protocol)
     /// </summary>
     public TimeSpan EmptyBlockDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// While the mempool stays empty, how long a height's first round waits for a transaction
+    /// before its proposer makes an empty block (the other validators hold their propose timeout
+    /// as long, plus one propose timeout). Zero: only <see cref="EmptyBlockDelay"/> applies.
+    /// </summary>
+    public TimeSpan IdleBlockInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary>Bound of the equivocation evidence waiting to be put in a block.</summary>
     public int MaxPendingEvidence { get; init; } = 256;
 

@@ -15,6 +15,9 @@ internal sealed record SyncEnded(bool Progressed) : ConsensusEvent;
 /// <summary>The empty-block delay of a proposal request ran out.</summary>
 internal sealed record ProposeNow(ulong Height, uint Round) : ConsensusEvent;
 
+/// <summary>A round-0 propose timeout held while the network was idle, fed to the machine now.</summary>
+internal sealed record IdleTimeoutReleased(TimeoutFired Timeout) : ConsensusEvent;
+
 /// <summary>Periodic check whether peers are ahead while this node stands still.</summary>
 internal sealed record SyncPoll : ConsensusEvent;
 

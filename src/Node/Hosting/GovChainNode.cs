@@ -216,6 +216,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
             SyncPollInterval = TimeSpan.FromMilliseconds(c.SyncPollMs),
             FreshStartGrace = TimeSpan.FromMilliseconds(c.FreshStartGraceMs),
             EmptyBlockDelay = TimeSpan.FromMilliseconds(c.EmptyBlockDelayMs),
+            IdleBlockInterval = TimeSpan.FromMilliseconds(c.IdleBlockIntervalMs),
             PeerSignatureChecksPerSecond = c.PeerSignatureChecksPerSecond,
         };
     }

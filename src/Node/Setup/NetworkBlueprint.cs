@@ -75,6 +75,10 @@ public sealed class NetworkBlueprint
         DeltaMs = 100,
         RetransmitMs = 200,
         EmptyBlockDelayMs = 500,
+
+        // A trial network on one machine keeps an empty block every half second, so that
+        // deadlines counted in blocks (tenders, offers) pass in seconds.
+        IdleBlockIntervalMs = 0,
         SyncPollMs = 250,
         FreshStartGraceMs = 1500,
     };

@@ -41,6 +41,7 @@ public sealed partial class LongOutageTests : IAsyncLifetime
             DeltaMs = 100,
             RetransmitMs = 200,
             EmptyBlockDelayMs = 0,
+            IdleBlockIntervalMs = 0,
             SyncPollMs = 200,
             FreshStartGraceMs = 1000,
         },

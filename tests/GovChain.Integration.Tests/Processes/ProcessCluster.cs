@@ -278,6 +278,7 @@ internal sealed record ProcessClusterOptions
         DeltaMs = 100,
         RetransmitMs = 200,
         EmptyBlockDelayMs = 200,
+        IdleBlockIntervalMs = 0,
         SyncPollMs = 200,
         FreshStartGraceMs = 1000,
     };

@@ -47,6 +47,7 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
                 DeltaMs = 100,
                 RetransmitMs = 200,
                 EmptyBlockDelayMs = 50,
+                IdleBlockIntervalMs = 0,
                 SyncPollMs = 200,
                 FreshStartGraceMs = 1000,
             },

@@ -36,6 +36,7 @@ public sealed class NodeOptionsTests : IAsyncLifetime
         Assert.Equal(Path.Combine(_cluster.Root, "data"), options.DataDirectory);
         Assert.Equal("dept-0", options.DepartmentId);
         Assert.Equal(1000, options.Consensus.EmptyBlockDelayMs);
+        Assert.Equal(10_000, options.Consensus.IdleBlockIntervalMs);
     }
 
     [Fact]
@@ -64,6 +65,7 @@ public sealed class NodeOptionsTests : IAsyncLifetime
     [InlineData(""","Storage": { "KeepRecentHeights": 3 }""", "Storage:KeepRecentHeights")]
     [InlineData(""","Consensus": { "SyncBatchBlocks": 5000 }""", "Consensus:SyncBatchBlocks")]
     [InlineData(""","Consensus": { "EmptyBlockDelayMs": 5000 }""", "Consensus:EmptyBlockDelayMs")]
+    [InlineData(""","Consensus": { "IdleBlockIntervalMs": -1 }""", "Consensus:IdleBlockIntervalMs")]
     [InlineData(""","Tls": { "CertificateFile": "node.pem" }""", "Tls")]
     [InlineData(""","ValidatorKeyFile": "missing.key" """, "ValidatorKeyFile")]
     [InlineData(""","Peers": [ { "DepartmentId": "dept-1", "Address": "nowhere" } ]""", "Peers:0:Address")]

@@ -30,7 +30,7 @@ public sealed class NodeHostTests
               "ValidatorPassphraseFile": "validator.pass",
               "ListenAddress": "127.0.0.1:0",
               "MetricsHttp1Port": 0,
-              "Consensus": { "EmptyBlockDelayMs": 20, "ProposeMs": 1000 },
+              "Consensus": { "EmptyBlockDelayMs": 20, "IdleBlockIntervalMs": 0, "ProposeMs": 1000 },
               "Storage": { "SyncWrites": false }
             }
             """);

@@ -119,6 +119,7 @@ public sealed class TestCluster : IAsyncDisposable
                 DeltaMs = 100,
                 RetransmitMs = 200,
                 EmptyBlockDelayMs = 10,
+                IdleBlockIntervalMs = 0,
                 SyncPollMs = 200,
                 FreshStartGraceMs = 2000,
             },
