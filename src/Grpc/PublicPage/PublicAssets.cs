@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Reflection;
 
 namespace GovChain.Grpc.PublicPage;
 
@@ -51,9 +50,4 @@ internal static class PublicAssets
 
         return files.ToFrozenDictionary(StringComparer.Ordinal);
     }
-
-    /// <summary>Names of the embedded files, for tests that write the page out to open it from file://.</summary>
-    public static IEnumerable<string> Names => ContentTypes.Keys;
-
-    internal static Assembly Assembly => typeof(PublicAssets).Assembly;
 }

@@ -48,7 +48,8 @@ public static class PublicPageEndpoints
         group.MapGet("/", (HttpRequest request) => request.Path.Value?.EndsWith('/') == true
             ? Asset("index.html")
             : Results.Redirect(BasePath + "/"));
-        group.MapGet("/{file:regex(^[a-z-]{{1,32}}\\.(js|css|html)$)}", (string file) => Asset(file));
+        // Only the embedded names are served (PublicAssets); no regex constraint, which the slim host does not register.
+        group.MapGet("/{file}", (string file) => Asset(file));
         group.MapGet("/node-genesis.js", () => Results.Text(
             "window.GOVCHAIN_NODE_GENESIS = " + api.GenesisJson() + ";\n", "text/javascript; charset=utf-8", Encoding.UTF8));
         group.MapGet("/api/status", api.Status);

@@ -38,7 +38,7 @@ public sealed class PublicPageBrowserTests
     {
         Prerequisites();
         using var cluster = new ProcessCluster(new ProcessClusterOptions { StandardRoles = true, SyncWrites = false });
-        await cluster.StartAllAsync(Bound);
+        await cluster.StartAllAsync(TimeSpan.FromSeconds(150));
         using var records = new Records(cluster);
         await records.CreateAsync();
 
@@ -242,7 +242,7 @@ public sealed class PublicPageBrowserTests
             return signer;
         }
 
-        private async Task<TransactionResult> OkAsync(int node, TransactionSigner signer, Core.Calls.ContractCall call)
+        private async Task<TransactionResult> OkAsync(int node, TransactionSigner signer, ContractCall call)
         {
             var result = await _cluster.Client(node).ExecuteAsync(signer, call, Bound);
             Assert.True(result.Receipt.Code == 0, $"{call.Contract}.{call.Method} failed: {result.Receipt.Code} {result.Receipt.Message}");
