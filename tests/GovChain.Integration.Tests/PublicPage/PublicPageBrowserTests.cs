@@ -110,6 +110,14 @@ public sealed class PublicPageBrowserTests
 
         Assert.StartsWith("PROVEN", VerdictLine(Verdict("block")), StringComparison.Ordinal);
 
+        foreach (var refusal in steps.GetProperty("refusals").EnumerateArray())
+        {
+            var query = refusal.GetProperty("query").GetString()!;
+            var status = refusal.GetProperty("status").GetInt32();
+            _output.WriteLine($"GET /public/{(query.EndsWith(".js", StringComparison.Ordinal) ? string.Empty : "api/")}{(query.Length > 60 ? query[..60] + "…" : query)} -> {status} {refusal.GetProperty("body").GetProperty("error").GetString()}");
+            Assert.Equal(query.StartsWith("block?", StringComparison.Ordinal) || query == "nothing.js" ? 404 : 400, status);
+        }
+
         var dropped = steps.GetProperty("offlineDrop").GetProperty("verdict").GetString()!;
         Assert.Contains("PROVEN", dropped, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT PROVEN", dropped, StringComparison.Ordinal);

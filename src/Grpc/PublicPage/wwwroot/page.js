@@ -23,7 +23,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+    for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
     return e;
   }
   function dl(pairs) {
@@ -179,7 +179,7 @@
       el('tr', {}, el('th', { scope: 'col' }, '#'), el('th', { scope: 'col' }, 'When'), el('th', { scope: 'col' }, 'What'), el('th', { scope: 'col' }, 'Owner after'), el('th', { scope: 'col' }, 'Transaction')),
       rows.map(({ e }, i) => e
         ? el('tr', {}, el('td', {}, String(e.sequence)), el('td', {}, `block ${e.height}, ${when(e.time_unix_ms)}`),
-          el('td', {}, R.HISTORY_KINDS[e.kind] || 'unknown', e.detail ? ` (${e.detail})` : ''), el('td', {}, hash(R.short(e.to_owner))),
+          el('td', {}, R.HISTORY_KINDS[e.kind] || 'unknown', e.detail ? ` (${/^[0-9a-f]{64}$/.test(e.detail) ? 'buyer ' + e.detail.slice(0, 16) + '…' : e.detail})` : ''), el('td', {}, hash(R.short(e.to_owner))),
           el('td', {}, el('a', { href: '#tx=' + P.hex(e.tx_id) }, R.short(e.tx_id))))
         : el('tr', {}, el('td', {}, String(first + i)), el('td', { colspan: 4 }, 'missing from the register'))));
     return el('div', { class: 'record' }, qrFor('parcel=' + encodeURIComponent(id)),
@@ -382,7 +382,9 @@
 
   (async function start() {
     if (window.GOVCHAIN_NODE_GENESIS) await trust(window.GOVCHAIN_NODE_GENESIS, 'served by this node');
-    if (online) {
+    if (!online) {
+      $('search-form').replaceChildren(el('p', {}, 'Searching needs this page opened from a node’s address. Offline, check a saved proof file below.'));
+    } else {
       $('blocks-section').hidden = false;
       $('blocks-refresh').addEventListener('click', recentBlocks);
       try {

@@ -100,6 +100,12 @@ async function searchAndCheck(page, kind, id) {
     await shot(page, '06-tender');
     out.steps.block = await searchAndCheck(page, 'block', env('BLOCK_HEIGHT'));
     await shot(page, '07-block');
+    // Hostile or mistaken queries get a plain refusal, not an exception.
+    out.steps.refusals = await page.evaluate(async () => {
+      const ask = async (q) => { const r = await fetch(q.endsWith('.js') ? q : 'api/' + q); return { query: q, status: r.status, body: await r.json() }; };
+      return Promise.all(['state', 'state?key=' + 'k'.repeat(1100), 'state?key=a&key=b', 'state?key=land%2Fparcel%2FP&height=x', 'tx?id=zz',
+        'blocks?count=1000', 'block?height=99999999', 'nothing.js'].map(ask));
+    });
     out.errors = errors;
     await context.close();
 
