@@ -25,6 +25,7 @@ internal sealed class ProcessCluster : IDisposable
     private readonly NetworkFolder _folder;
     private readonly GovChainClient[] _clients;
     private readonly ProcessClusterOptions _options;
+    private readonly GeneratedNetwork _network;
 
     public ProcessCluster(ProcessClusterOptions? options = null)
     {
@@ -35,7 +36,7 @@ internal sealed class ProcessCluster : IDisposable
         {
             ChainId = "govchain-processes",
             Departments = Departments,
-            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
+            RoleHolders = _options.StandardRoles ? NetworkBlueprint.StandardRoleHolders(Departments) : [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
             GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
@@ -43,6 +44,7 @@ internal sealed class ProcessCluster : IDisposable
             Storage = new StorageSettings { SyncWrites = _options.SyncWrites },
         }.Generate());
         _folder = network.WriteTo(Root);
+        _network = network;
         Registrar = network.RoleHolder("registrar").Key;
 
         Nodes = new NodeProcess[Departments.Length];
@@ -67,6 +69,15 @@ internal sealed class ProcessCluster : IDisposable
     public KeyPair Registrar { get; }
 
     public NodeProcess[] Nodes { get; }
+
+    /// <summary>The key of a role holder of the genesis by its name ("registrar", "bank", "university", ...).</summary>
+    public KeyPair RoleKey(string name) => _network.RoleHolder(name).Key;
+
+    /// <summary>The genesis every node of the cluster runs, as its JSON file.</summary>
+    public string GenesisJson => _network.Genesis.ToJson();
+
+    /// <summary>The https address of node <paramref name="i"/>'s client endpoint (and so of its public page).</summary>
+    public Uri ClientUri(int i) => _network.Departments[i].ClientUri;
 
     /// <summary>An SDK client of node <paramref name="i"/>'s client API, trusting that node's certificate only.</summary>
     public GovChainClient Client(int i) => _clients[i];
@@ -245,6 +256,9 @@ internal sealed record ProcessClusterOptions
     /// SIGKILL loses nothing the process wrote (the OS still holds it); only a machine crash would.
     /// </summary>
     public bool SyncWrites { get; init; } = true;
+
+    /// <summary>The standard role holders of <c>network init</c> (registrar, bank, university, procurement officer, inspector) instead of the registrar alone.</summary>
+    public bool StandardRoles { get; init; }
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>
