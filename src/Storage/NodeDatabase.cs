@@ -18,8 +18,14 @@ namespace GovChain.Storage;
 /// </summary>
 public sealed partial class NodeDatabase : IDisposable
 {
-    /// <summary>Version of the on-disk layout this code reads and writes.</summary>
-    public const uint FormatVersion = 1;
+    /// <summary>
+    /// Version of the on-disk data this code reads and writes. 2: the stored votes and commit
+    /// certificates sign the chain id bound to the genesis hash (GenesisDocument.SigningChainId).
+    /// </summary>
+    public const uint FormatVersion = 2;
+
+    /// <summary>The format whose certificates signed the bare chain id: they no longer verify, so it is refused.</summary>
+    public const uint UnboundGenesisFormatVersion = 1;
 
     private readonly IKeyValueStore _kv;
     private readonly BlockStore _blocks;
@@ -284,6 +290,13 @@ public sealed partial class NodeDatabase : IDisposable
         }
 
         var (version, storedChain, storedGenesis) = DecodeMarker(marker, location);
+        if (version == UnboundGenesisFormatVersion)
+        {
+            throw new StorageException(
+                $"The database in {location} has format version {version}: its blocks were certified by signatures that did not bind the genesis hash, " +
+                $"and this node (format {FormatVersion}) no longer accepts them. Start the node on an empty data directory with a genesis of this release.");
+        }
+
         if (version != FormatVersion)
         {
             throw new StorageException($"The database in {location} has format version {version}; this node reads version {FormatVersion}.");

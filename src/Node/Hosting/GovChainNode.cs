@@ -193,7 +193,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
             DeltaMs = c.DeltaMs > 0 ? c.DeltaMs : fromGenesis.DeltaMs,
             RetransmitMs = c.RetransmitMs > 0 ? c.RetransmitMs : fromGenesis.RetransmitMs,
         };
-        return new ConsensusDriverOptions(new ConsensusOptions(identity.Genesis.ChainId) { Timeouts = timeouts })
+        return new ConsensusDriverOptions(new ConsensusOptions(identity.Genesis.ChainId) { SigningId = identity.Genesis.SigningChainId, Timeouts = timeouts })
         {
             QueueCapacity = c.EventQueueCapacity,
             SyncBatchBlocks = c.SyncBatchBlocks,
