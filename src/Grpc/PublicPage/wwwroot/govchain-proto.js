@@ -18,6 +18,18 @@
     },
     Validator: { department_id: [1, 'string'], public_key: [2, 'bytes'], voting_power: [3, 'uint64'] },
     ValidatorSet: { validators: [1, 'message', true, 'Validator'] },
+    Department: {
+      id: [1, 'string'], name: [2, 'string'], validator_key: [3, 'bytes'], voting_power: [4, 'uint64'], endpoint: [5, 'string'], tls_certificate: [6, 'bytes'],
+    },
+    RoleGrant: { role: [1, 'string'], holder: [2, 'bytes'], department_id: [3, 'string'] },
+    ConsensusParams: {
+      timeout_propose_ms: [1, 'uint32'], timeout_prevote_ms: [2, 'uint32'], timeout_precommit_ms: [3, 'uint32'], timeout_delta_ms: [4, 'uint32'],
+      max_block_txs: [5, 'uint32'], max_block_bytes: [6, 'uint32'], max_tx_bytes: [7, 'uint32'],
+    },
+    Genesis: {
+      chain_id: [1, 'string'], genesis_time_unix_ms: [2, 'int64'], departments: [3, 'message', true, 'Department'],
+      roles: [4, 'message', true, 'RoleGrant'], consensus: [5, 'message', false, 'ConsensusParams'],
+    },
     EventAttribute: { key: [1, 'string'], value: [2, 'string'] },
     Event: { contract: [1, 'string'], name: [2, 'string'], attributes: [3, 'message', true, 'EventAttribute'] },
     Receipt: {
@@ -133,6 +145,17 @@
     return Uint8Array.from(out);
   }
   function key(number, wire) { return varint((BigInt(number) << 3n) | BigInt(wire)); }
+
+  /** `json` with its lowerCamelCase keys (what protobuf JSON writers emit) turned into proto field names, at every depth. */
+  function protoNames(json, depth) {
+    depth = depth || 0;
+    if (depth > MAX_DEPTH) throw new Error('the JSON is nested too deeply');
+    if (Array.isArray(json)) return json.map((v) => protoNames(v, depth + 1));
+    if (json === null || typeof json !== 'object') return json;
+    const out = {};
+    for (const [k, v] of Object.entries(json)) out[k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = protoNames(v, depth + 1);
+    return out;
+  }
 
   /** Encodes the protobuf JSON object `json` (proto field names) as message `type`, canonically. */
   function encodeJson(type, json, depth) {
@@ -251,5 +274,5 @@
     return m;
   }
 
-  return { schemas: S, encodeJson, decode, concat, utf8, fromUtf8, hex, fromHex, fromBase64, toBase64, equal, compare, jsonInt, jsonBytes };
+  return { schemas: S, encodeJson, protoNames, decode, concat, utf8, fromUtf8, hex, fromHex, fromBase64, toBase64, equal, compare, jsonInt, jsonBytes };
 });

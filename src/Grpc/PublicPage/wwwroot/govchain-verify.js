@@ -12,7 +12,7 @@
 })(typeof self !== 'undefined' ? self : this, function (P) {
   'use strict';
 
-  const Domain = { MerkleLeaf: 0, MerkleNode: 1, TransactionId: 2, BlockHeader: 3, Vote: 4, ValidatorSet: 6, Receipt: 8, StateLeaf: 10, StateNode: 11, StateKey: 12 };
+  const Domain = { MerkleLeaf: 0, MerkleNode: 1, TransactionId: 2, BlockHeader: 3, Vote: 4, ValidatorSet: 6, Receipt: 8, StateLeaf: 10, StateNode: 11, StateKey: 12, Genesis: 14 };
   const PRECOMMIT = 2;
   const MAX_STATE_DEPTH = 256;
   const MAX_MERKLE_PATH = 64;
@@ -53,7 +53,11 @@
   }
 
   // ---- genesis ----
-  /** The trusted validators of a genesis.json (protobuf JSON, camelCase or proto names). */
+  /**
+   * The trusted validators of a genesis.json (protobuf JSON, camelCase or proto names), and what
+   * its validators sign: the chain id bound to the genesis hash (GenesisDocument.SigningChainId),
+   * the hash over the Genesis message re-encoded as the node's protobuf library writes it.
+   */
   async function readGenesis(json) {
     if (!json || typeof json !== 'object') throw new Error('the genesis file is not a JSON object');
     const chainId = json.chainId ?? json.chain_id;
@@ -66,8 +70,15 @@
       public_key: P.jsonBytes(d.validatorKey ?? d.validator_key, 'a department key'),
       voting_power: P.jsonInt(d.votingPower ?? d.voting_power, 'a voting power'),
     }));
+    let encoded;
+    try {
+      encoded = P.encodeJson('Genesis', P.protoNames(json));
+    } catch (e) {
+      throw new Error('the genesis file is not a GovChain genesis: ' + e.message);
+    }
+    const hash = await tagged(Domain.Genesis, encoded);
     const set = await validatorSet(validators);
-    return { chainId, set, names: new Map(validators.map((v) => [v.department_id, v.name])) };
+    return { chainId, hash, signingId: chainId + '/' + P.hex(hash), set, names: new Map(validators.map((v) => [v.department_id, v.name])) };
   }
 
   // A validator set in canonical order (ascending key) with its total power and its hash.
@@ -91,9 +102,9 @@
   const hasQuorum = (power, total) => power * 3n > total * 2n;
 
   // ---- the certified header ----
-  /** What a validator signs to precommit a block (src/Core/Blocks/SignBytes.cs, big-endian). */
-  function voteSignBytes(chainId, height, round, blockHash) {
-    const chain = P.utf8(chainId);
+  /** What a validator signs to precommit a block (src/Core/Blocks/SignBytes.cs, big-endian); `signingId` is readGenesis's. */
+  function voteSignBytes(signingId, height, round, blockHash) {
+    const chain = P.utf8(signingId);
     const fixed = new Uint8Array(13);
     const view = new DataView(fixed.buffer);
     view.setUint8(0, PRECOMMIT);
@@ -137,7 +148,7 @@
     if (!P.equal(certifiedHash, blockHash)) fail('The departments signed a different block: this block was changed after it was certified.');
     if (!Array.isArray(signatures) || signatures.length > set.validators.length || signatures.length > MAX_SIGNATURES) fail('The proof carries more signatures than there are validators.');
 
-    const signBytes = voteSignBytes(genesis.chainId, height, round, certifiedHash);
+    const signBytes = voteSignBytes(genesis.signingId, height, round, certifiedHash);
     const seen = new Set();
     let power = 0n;
     let genesisPower = 0n;
