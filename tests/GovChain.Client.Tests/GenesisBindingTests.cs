@@ -1,6 +1,6 @@
-using GovChain.Client.Tests.Support;
 using GovChain.Client.Verification;
 using GovChain.Core.Genesis;
+using GovChain.Tests.Fixtures;
 
 namespace GovChain.Client.Tests;
 
