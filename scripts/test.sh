@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh --npm || exit 1
+bash scripts/setup.sh --npm --browser || exit 1
 
 echo "[test] building (Release)"
 dotnet build GovChain.sln -c Release --nologo --verbosity quiet -clp:ErrorsOnly || { echo "[test] build failed"; exit 1; }

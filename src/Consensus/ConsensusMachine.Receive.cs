@@ -296,7 +296,7 @@ public sealed partial class ConsensusMachine
         }
 
         var blockHash = new Hash32(certificate.BlockHash.Span);
-        var check = CertificateVerifier.Verify(certificate, _validators, _options.ChainId, Height, blockHash, _verifier);
+        var check = CertificateVerifier.Verify(certificate, _validators, _options.SigningId, Height, blockHash, _verifier);
         if (!check.IsValid)
         {
             Drop(DropReason.BadSignature);
@@ -538,7 +538,7 @@ public sealed partial class ConsensusMachine
         }
 
         Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
-        var n = SignBytes.Vote(_options.ChainId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
+        var n = SignBytes.Vote(_options.SigningId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
         return _verifier.Verify(vote.Validator.Span, buffer[..n], vote.Signature.Span);
     }
 
@@ -549,7 +549,7 @@ public sealed partial class ConsensusMachine
             return true;
         }
 
-        var bytes = SignBytes.Proposal(_options.ChainId, proposal.Height, proposal.Round, proposal.PolRound, blockHash);
+        var bytes = SignBytes.Proposal(_options.SigningId, proposal.Height, proposal.Round, proposal.PolRound, blockHash);
         return _verifier.Verify(proposal.Proposer.Span, bytes, proposal.Signature.Span);
     }
 }

@@ -260,7 +260,7 @@ public sealed partial class ConsensusMachine
     private void SignAndSendProposal(RoundState rs, Block block, int polRound)
     {
         var hash = block.Header.Hash();
-        var signBytes = SignBytes.Proposal(_options.ChainId, Height, Round, polRound, hash);
+        var signBytes = SignBytes.Proposal(_options.SigningId, Height, Round, polRound, hash);
         var proposal = new Proposal
         {
             Height = Height,
@@ -353,7 +353,7 @@ public sealed partial class ConsensusMachine
             Validator = ByteString.CopyFrom(_signer!.PublicKey),
         };
         Span<byte> signBytes = stackalloc byte[SignBytes.MaxVoteSignBytes];
-        var n = SignBytes.Vote(_options.ChainId, type, Height, Round, vote.BlockHash.Span, signBytes);
+        var n = SignBytes.Vote(_options.SigningId, type, Height, Round, vote.BlockHash.Span, signBytes);
         vote.Signature = SignToByteString(signBytes[..n]);
         set.Add(_myIndex, vote, out _);
         Emit(new WriteWal(new WalRecord { Vote = vote }));

@@ -1,4 +1,5 @@
 using System.Text;
+using GovChain.Core.Blocks;
 using GovChain.Core.Transactions;
 using GovChain.Protocol;
 
@@ -79,6 +80,27 @@ public sealed record ConsensusOptions
     }
 
     public string ChainId { get; }
+
+    /// <summary>
+    /// What votes and proposals sign (GenesisDocument.SigningChainId: the chain id bound to its
+    /// genesis hash); blocks' headers still carry <see cref="ChainId"/>. Defaults to the chain id.
+    /// </summary>
+    public string SigningId
+    {
+        get => _signingId ?? ChainId;
+        init
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            if (Encoding.UTF8.GetByteCount(value) > SignBytes.MaxSigningIdBytes)
+            {
+                throw new ArgumentException($"A signing id is at most {SignBytes.MaxSigningIdBytes} UTF-8 bytes.", nameof(value));
+            }
+
+            _signingId = value;
+        }
+    }
+
+    private readonly string? _signingId;
 
     public TimeoutOptions Timeouts { get; init; } = new();
 

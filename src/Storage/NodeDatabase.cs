@@ -18,8 +18,17 @@ namespace GovChain.Storage;
 /// </summary>
 public sealed partial class NodeDatabase : IDisposable
 {
-    /// <summary>Version of the on-disk layout this code reads and writes.</summary>
-    public const uint FormatVersion = 1;
+    /// <summary>
+    /// Version of the on-disk data this code reads and writes. 2: the stored votes and commit
+    /// certificates sign the chain id bound to the genesis hash (GenesisDocument.SigningChainId).
+    /// </summary>
+    public const uint FormatVersion = 2;
+
+    /// <summary>
+    /// The format whose certificates signed the bare chain id. Its layout is the same, so storage
+    /// still reads it (tools, engine upgrades); a node refuses it, as its certificates no longer verify.
+    /// </summary>
+    public const uint UnboundGenesisFormatVersion = 1;
 
     private readonly IKeyValueStore _kv;
     private readonly BlockStore _blocks;
@@ -34,7 +43,7 @@ public sealed partial class NodeDatabase : IDisposable
         ChainId = chainId;
         GenesisHash = genesisHash;
         Location = location;
-        CheckOrWriteMarker(kv, chainId, genesisHash, location, options);
+        StoredFormatVersion = CheckOrWriteMarker(kv, chainId, genesisHash, location, options);
         if (engine is not null)
         {
             RecordEngine(kv, engine, options);
@@ -50,6 +59,9 @@ public sealed partial class NodeDatabase : IDisposable
     public string ChainId { get; }
 
     public Hash32 GenesisHash { get; }
+
+    /// <summary>The format version the directory's marker records (<see cref="FormatVersion"/> for a new one).</summary>
+    public uint StoredFormatVersion { get; }
 
     /// <summary>The directory, or "(memory)".</summary>
     public string Location { get; }
@@ -263,7 +275,7 @@ public sealed partial class NodeDatabase : IDisposable
         return false;
     }
 
-    private static void CheckOrWriteMarker(IKeyValueStore kv, string chainId, Hash32 genesisHash, string location, StorageOptions options)
+    private static uint CheckOrWriteMarker(IKeyValueStore kv, string chainId, Hash32 genesisHash, string location, StorageOptions options)
     {
         var marker = kv.Get(Column.Meta, StorageKeys.FormatMarker);
         if (marker is null)
@@ -280,11 +292,11 @@ public sealed partial class NodeDatabase : IDisposable
             using var batch = kv.CreateBatch();
             batch.Put(Column.Meta, StorageKeys.FormatMarker, EncodeMarker(chainId, genesisHash));
             kv.Write(batch, options.SyncWrites);
-            return;
+            return FormatVersion;
         }
 
         var (version, storedChain, storedGenesis) = DecodeMarker(marker, location);
-        if (version != FormatVersion)
+        if (version != FormatVersion && version != UnboundGenesisFormatVersion)
         {
             throw new StorageException($"The database in {location} has format version {version}; this node reads version {FormatVersion}.");
         }
@@ -295,6 +307,8 @@ public sealed partial class NodeDatabase : IDisposable
                 $"The database in {location} belongs to chain '{storedChain}' (genesis {storedGenesis.ToShortString()}), " +
                 $"not to '{chainId}' (genesis {genesisHash.ToShortString()}).");
         }
+
+        return version;
     }
 
     private static byte[] EncodeMarker(string chainId, Hash32 genesisHash)

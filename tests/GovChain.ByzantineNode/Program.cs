@@ -50,7 +50,7 @@ using var host = NodeHostingExtensions.BuildNodeHost(
         {
             honest = StandardNode.CreatePeerNetwork(context) as GrpcPeerNetwork
                 ?? throw new NodeConfigurationException("The Byzantine node needs peers to lie to.");
-            return new EquivocatingPeerNetwork(honest, key, genesis.ChainId, context.LoggerFactory.CreateLogger<EquivocatingPeerNetwork>());
+            return new EquivocatingPeerNetwork(honest, key, genesis.SigningChainId, context.LoggerFactory.CreateLogger<EquivocatingPeerNetwork>());
         }
 
         // Built here rather than by StandardNode so that the network reports the attack's height.
@@ -59,7 +59,7 @@ using var host = NodeHostingExtensions.BuildNodeHost(
         honest = new GrpcPeerNetwork(genesis, context.Identity.Department.Id, key, handler, transport, context.Time, context.LoggerFactory);
         var validators = genesis.Validators.Validators.Select(v => new Hash32(v.PublicKey.Span)).ToArray();
         var logger = context.LoggerFactory.CreateLogger("GovChain.ByzantineNode");
-        return new AttackingPeerNetwork(honest, handler, attack, network => new AttackContext(network, key, genesis.ChainId, validators, () => handler.HonestHeight, logger));
+        return new AttackingPeerNetwork(honest, handler, attack, network => new AttackContext(network, key, genesis.ChainId, genesis.SigningChainId, validators, () => handler.HonestHeight, logger));
     },
     // StandardNode finds the peer service only on a bare GrpcPeerNetwork; this one is wrapped.
     settings => StandardNode.AddServices(settings, _ => honest));

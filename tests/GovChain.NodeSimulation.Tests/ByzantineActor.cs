@@ -54,7 +54,7 @@ internal sealed class ByzantineActor
 
     public long Injected { get; private set; }
 
-    private static string ChainId => SimChain.ChainId;
+    private string ChainId => _node.SigningId;
 
     public void Start() => ScheduleTick();
 

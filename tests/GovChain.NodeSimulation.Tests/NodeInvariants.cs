@@ -124,7 +124,7 @@ internal sealed class NodeInvariants
                 throw new NodeSimulationFailure($"validity: node {node.Index} block {h} names proposer {Convert.ToHexString(header.Proposer.Span)[..8]}, which signed no proposal of it");
             }
 
-            var check = CommitCertificates.Verify(stored.Certificate, node.Validators.For(h), SimChain.ChainId, h, hash);
+            var check = CommitCertificates.Verify(stored.Certificate, node.Validators.For(h), _chain.Genesis.SigningChainId, h, hash);
             if (!check.IsValid)
             {
                 throw new NodeSimulationFailure($"validity: node {node.Index} block {h} has an invalid certificate: {check.Reason}");

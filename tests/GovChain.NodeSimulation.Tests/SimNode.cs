@@ -31,6 +31,9 @@ internal sealed class SimNode : IAsyncDisposable
 
     private readonly string? _directory;
 
+    /// <summary>What this chain's votes and proposals sign (the chain id bound to its genesis).</summary>
+    public string SigningId { get; }
+
     public SimNode(int index, SimChain chain, SimWire wire, SimClock clock, string? rocksDirectory)
     {
         Index = index;
@@ -50,8 +53,10 @@ internal sealed class SimNode : IAsyncDisposable
             NullLogger<BlockExecutor>.Instance, Key.PublicKey);
         Executor.InitializeGenesis();
         Network = new SimPeerNetwork(wire, index);
+        SigningId = genesis.SigningChainId;
         DriverOptions = new ConsensusDriverOptions(new ConsensusOptions(genesis.ChainId)
         {
+            SigningId = genesis.SigningChainId,
             Timeouts = new TimeoutOptions { ProposeMs = 1000, PrevoteMs = 300, PrecommitMs = 300, DeltaMs = 100, RetransmitMs = 250 },
         })
         {

@@ -284,7 +284,7 @@ internal sealed class SimWire
             return;
         }
 
-        if (Votes.VerifyProposalSignature(SimChain.ChainId, message.Proposal))
+        if (Votes.VerifyProposalSignature(_nodes[0].SigningId, message.Proposal))
         {
             if (signers is null)
             {

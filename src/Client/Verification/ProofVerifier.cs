@@ -117,7 +117,7 @@ public sealed class ProofVerifier
         }
 
         var blockHash = header.Hash();
-        var check = CommitCertificates.Verify(certificate, set, _genesis.ChainId, header.Height, blockHash);
+        var check = CommitCertificates.Verify(certificate, set, _genesis.SigningChainId, header.Height, blockHash);
         if (!check.IsValid)
         {
             problem = "the certificate does not certify this header: " + check.Reason;

@@ -65,7 +65,7 @@ public static class ValidatorSetHops
         for (var i = 0; i < hops.Count; i++)
         {
             var hop = hops[i];
-            var check = CommitCertificates.Verify(hop.Certificate, sets[i], genesis.ChainId, hop.Header.Height, hop.Header.Hash());
+            var check = CommitCertificates.Verify(hop.Certificate, sets[i], genesis.SigningChainId, hop.Header.Height, hop.Header.Hash());
             if (!check.IsValid)
             {
                 problem = $"validator-set change {i + 1} (block {hop.Header.Height}) is not certified by the validator set before it ({Trusted(i)}): {check.Reason}; the hop is forged";

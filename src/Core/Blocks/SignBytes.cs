@@ -13,8 +13,14 @@ namespace GovChain.Core.Blocks;
 /// </summary>
 public static class SignBytes
 {
-    // tag + chain-id length + chain id + type + height + round + hash length + hash
-    public const int MaxVoteSignBytes = 1 + 1 + TransactionVerifier.MaxChainIdBytes + 1 + 8 + 4 + 1 + Hash32.Size;
+    /// <summary>
+    /// The longest signing id: a chain id, '/', and the genesis hash in hex
+    /// (<see cref="Genesis.GenesisDocument.SigningChainId"/>), so a vote binds the exact genesis.
+    /// </summary>
+    public const int MaxSigningIdBytes = TransactionVerifier.MaxChainIdBytes + 1 + (2 * Hash32.Size);
+
+    // tag + signing-id length + signing id + type + height + round + hash length + hash
+    public const int MaxVoteSignBytes = 1 + 1 + MaxSigningIdBytes + 1 + 8 + 4 + 1 + Hash32.Size;
 
     public static int Vote(string chainId, VoteType type, ulong height, uint round, ReadOnlySpan<byte> blockHash, Span<byte> destination)
     {
@@ -55,7 +61,7 @@ public static class SignBytes
     private static int WriteHeader(HashDomain domain, string chainId, Span<byte> destination)
     {
         destination[0] = (byte)domain;
-        var written = Encoding.UTF8.GetBytes(chainId, destination[2..(2 + TransactionVerifier.MaxChainIdBytes)]);
+        var written = Encoding.UTF8.GetBytes(chainId, destination[2..(2 + MaxSigningIdBytes)]);
         destination[1] = (byte)written;
         return 2 + written;
     }

@@ -28,6 +28,7 @@ public sealed class GenesisDocument
             VotingPower = d.VotingPower,
         }));
         Hash = Hashes.Tagged(HashDomain.Genesis, genesis.ToByteArray());
+        SigningChainId = SigningIdOf(genesis.ChainId, Hash);
     }
 
     public Protocol.Genesis Proto { get; }
@@ -38,6 +39,16 @@ public sealed class GenesisDocument
 
     /// <summary>Identifies this exact genesis; peers compare it in their handshake.</summary>
     public Hash32 Hash { get; }
+
+    /// <summary>
+    /// What votes, proposals and commit certificates sign in place of the bare chain id: the
+    /// chain id, '/', and the genesis hash in lowercase hex. Two networks started with the same
+    /// chain id but different genesis files can then never accept each other's signatures.
+    /// Headers and transactions keep the plain <see cref="ChainId"/>.
+    /// </summary>
+    public string SigningChainId { get; }
+
+    public static string SigningIdOf(string chainId, in Hash32 genesisHash) => chainId + "/" + genesisHash.ToString();
 
     public static GenesisDocument Load(string path)
     {

@@ -86,7 +86,8 @@ public sealed partial class ClientApiService
         return Task.FromResult(proof);
     }
 
-    private ValidatorSet ValidatorsOf(BlockHeader header) =>
+    /// <summary>The validator set that certifies <paramref name="header"/>; the public page names its signers with it.</summary>
+    internal ValidatorSet ValidatorsOf(BlockHeader header) =>
         _validatorSets.Find(header)?.ToProto()
         ?? throw RpcErrors.Of(StatusCode.Internal, $"the validator set of block {header.Height} is not known to this node");
 }

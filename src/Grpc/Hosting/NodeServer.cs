@@ -1,5 +1,6 @@
 using GovChain.Grpc.ClientApi;
 using GovChain.Grpc.Peers;
+using GovChain.Grpc.PublicPage;
 using GovChain.Grpc.Server;
 using GovChain.Node.Configuration;
 using GovChain.Node.Hosting;
@@ -163,6 +164,7 @@ public sealed class NodeServer : INodeServer
 
             CredentialStatusEndpoints.Map(app, _node);
             QrCodeEndpoint.Map(app);
+            app.MapPublicPage(_node, _clientApi, _limiter);
             app.MapGet("/metrics", () => Results.Text(_exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
             app.MapGet("/healthz", () => _node.IsHealthy
                 ? Results.Text("ok\n", "text/plain")

@@ -78,7 +78,7 @@ public sealed partial class BlockExecutor
         if (height > 1)
         {
             var parentHash = _db.Blocks.LastBlockHash;
-            var check = CommitCertificates.Verify(block.LastCommit, _validators.For(height - 1), _genesis.ChainId, height - 1, parentHash);
+            var check = CommitCertificates.Verify(block.LastCommit, _validators.For(height - 1), _genesis.SigningChainId, height - 1, parentHash);
             if (!check.IsValid)
             {
                 return "parent certificate: " + check.Reason;

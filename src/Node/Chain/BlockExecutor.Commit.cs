@@ -49,7 +49,7 @@ public sealed partial class BlockExecutor
 
         var height = block.Header.Height;
         var hash = block.Header.Hash();
-        var check = CommitCertificates.Verify(certified.Certificate, _validators.For(height), _genesis.ChainId, height, hash);
+        var check = CommitCertificates.Verify(certified.Certificate, _validators.For(height), _genesis.SigningChainId, height, hash);
         if (!check.IsValid)
         {
             return $"certificate of block {height}: {check.Reason}";

@@ -126,6 +126,6 @@ public sealed partial class BlockExecutor
             return certified ? null : $"the validator set of height {offence.Height} is pruned on this node, so {offence} cannot be checked";
         }
 
-        return EvidenceVerifier.Check(evidence, set, _genesis.ChainId, Ed25519SignatureVerifier.Instance);
+        return EvidenceVerifier.Check(evidence, set, _genesis.SigningChainId, Ed25519SignatureVerifier.Instance);
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class ConsensusDriver
                 }
 
                 Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
-                var n = SignBytes.Vote(_options.Protocol.ChainId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
+                var n = SignBytes.Vote(_options.Protocol.SigningId, vote.Type, vote.Height, vote.Round, vote.BlockHash.Span, buffer);
                 return Check(from, vote.Validator.Span, buffer[..n], vote.Signature.Span);
             case ConsensusMessage.KindOneofCase.Proposal:
                 var proposal = message.Proposal;
@@ -135,7 +135,7 @@ public sealed partial class ConsensusDriver
                     return Screened.Pass;
                 }
 
-                var signed = SignBytes.Proposal(_options.Protocol.ChainId, proposal.Height, proposal.Round, proposal.PolRound, proposal.Block.Header.Hash());
+                var signed = SignBytes.Proposal(_options.Protocol.SigningId, proposal.Height, proposal.Round, proposal.PolRound, proposal.Block.Header.Hash());
                 return Check(from, proposal.Proposer.Span, signed, proposal.Signature.Span);
             case ConsensusMessage.KindOneofCase.Commit:
                 return ScreenCertificate(from, message.Commit, validators, height);
@@ -203,7 +203,7 @@ public sealed partial class ConsensusDriver
         }
 
         Span<byte> buffer = stackalloc byte[SignBytes.MaxVoteSignBytes];
-        var n = SignBytes.Vote(_options.Protocol.ChainId, VoteType.Precommit, certificate.Height, certificate.Round, certificate.BlockHash.Span, buffer);
+        var n = SignBytes.Vote(_options.Protocol.SigningId, VoteType.Precommit, certificate.Height, certificate.Round, certificate.BlockHash.Span, buffer);
         foreach (var signature in certificate.Signatures)
         {
             if (signature.Signature.Length == SignatureSize

@@ -164,6 +164,13 @@ public sealed partial class GovChainNode : IAsyncDisposable
                 : options.Storage.InMemory
                 ? NodeDatabase.OpenInMemory(identity.Genesis.ChainId, identity.Genesis.Hash, storage)
                 : NodeDatabase.Open(options.DataDirectory, identity.Genesis.ChainId, identity.Genesis.Hash, storage, loggers.CreateLogger<NodeDatabase>());
+            if (database.StoredFormatVersion == NodeDatabase.UnboundGenesisFormatVersion)
+            {
+                throw new StorageException(
+                    $"The database in {database.Location} has format version {database.StoredFormatVersion}: its blocks were certified by votes that did not bind " +
+                    $"the genesis hash, which this node (format {NodeDatabase.FormatVersion}) no longer accepts. Start the node on an empty data directory.");
+            }
+
             return new GovChainNode(options, settings, identity, database, loggers, settings.Time ?? TimeProvider.System);
         }
         catch
@@ -209,7 +216,7 @@ public sealed partial class GovChainNode : IAsyncDisposable
             DeltaMs = c.DeltaMs > 0 ? c.DeltaMs : fromGenesis.DeltaMs,
             RetransmitMs = c.RetransmitMs > 0 ? c.RetransmitMs : fromGenesis.RetransmitMs,
         };
-        return new ConsensusDriverOptions(new ConsensusOptions(identity.Genesis.ChainId) { Timeouts = timeouts })
+        return new ConsensusDriverOptions(new ConsensusOptions(identity.Genesis.ChainId) { SigningId = identity.Genesis.SigningChainId, Timeouts = timeouts })
         {
             QueueCapacity = c.EventQueueCapacity,
             SyncBatchBlocks = c.SyncBatchBlocks,

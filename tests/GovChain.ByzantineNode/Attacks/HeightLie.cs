@@ -27,8 +27,8 @@ internal sealed class HeightLie : Attack
             var messages = new List<ConsensusMessage>();
             foreach (var h in heights)
             {
-                messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.ChainId, VoteType.Prevote, h, 0, null, context.Key) });
-                messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.ChainId, VoteType.Precommit, h, 0, null, context.Key) });
+                messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.SigningId, VoteType.Prevote, h, 0, null, context.Key) });
+                messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.SigningId, VoteType.Precommit, h, 0, null, context.Key) });
             }
 
             messages.Add(new ConsensusMessage { Proposal = FarProposal(context, ulong.MaxValue) });
@@ -58,6 +58,6 @@ internal sealed class HeightLie : Attack
                 Proposer = ByteString.CopyFrom(context.Key.PublicKey),
             },
         };
-        return Votes.SignProposal(context.ChainId, height, 0, -1, block, context.Key);
+        return Votes.SignProposal(context.SigningId, height, 0, -1, block, context.Key);
     }
 }

@@ -60,6 +60,6 @@ internal sealed class OversizedEquivocation : Attack
     {
         var block = proposal.Block.Clone();
         JunkTransactions.Inflate(block, bytes, variant);
-        return new ConsensusMessage { Proposal = Votes.SignProposal(context.ChainId, proposal.Height, proposal.Round, proposal.PolRound, block, context.Key) };
+        return new ConsensusMessage { Proposal = Votes.SignProposal(context.SigningId, proposal.Height, proposal.Round, proposal.PolRound, block, context.Key) };
     }
 }

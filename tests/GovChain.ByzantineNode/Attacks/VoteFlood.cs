@@ -96,12 +96,12 @@ internal sealed class VoteFlood : Attack
         // Really signed: each is news to a receiver (a round or height it has not seen from us).
         for (uint round = 1; round <= SignedRounds; round++)
         {
-            messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.ChainId, VoteType.Prevote, height, round * 7, null, context.Key) });
+            messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.SigningId, VoteType.Prevote, height, round * 7, null, context.Key) });
         }
 
         for (ulong ahead = 2; ahead < 2 + SignedHeightsAhead; ahead++)
         {
-            messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.ChainId, VoteType.Precommit, height + ahead, 0, null, context.Key) });
+            messages.Add(new ConsensusMessage { Vote = Votes.Sign(context.SigningId, VoteType.Precommit, height + ahead, 0, null, context.Key) });
         }
 
         // Interleaved, so every batch mixes the kinds.

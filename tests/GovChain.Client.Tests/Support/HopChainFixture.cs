@@ -169,7 +169,7 @@ public sealed class HopChainFixture : IDisposable
     private CommitCertificate Certify(BlockHeader header, IEnumerable<KeyPair> signers)
     {
         var hash = header.Hash();
-        return CommitCertificates.FromPrecommits(header.Height, 0, hash, signers.Select(k => Votes.Sign(Genesis.ChainId, VoteType.Precommit, header.Height, 0, hash, k)));
+        return CommitCertificates.FromPrecommits(header.Height, 0, hash, signers.Select(k => Votes.Sign(Genesis.SigningChainId, VoteType.Precommit, header.Height, 0, hash, k)));
     }
 
     private KeyPair Key(int seed)

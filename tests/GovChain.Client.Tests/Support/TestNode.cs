@@ -205,7 +205,7 @@ public sealed class TestNode : IAsyncDisposable
         var hash = header.Hash();
 
         // The keys of the set in force (after a rotation, the new keys made with Key() sign too).
-        var votes = _keys.Where(k => _validatorSet.Contains(k.PublicKey)).DistinctBy(k => new Hash32(k.PublicKey)).Take(signers).Select(v => Votes.Sign(ChainId, VoteType.Precommit, header.Height, 0, hash, v));
+        var votes = _keys.Where(k => _validatorSet.Contains(k.PublicKey)).DistinctBy(k => new Hash32(k.PublicKey)).Take(signers).Select(v => Votes.Sign(Genesis.SigningChainId, VoteType.Precommit, header.Height, 0, hash, v));
         return CommitCertificates.FromPrecommits(header.Height, 0, hash, votes);
     }
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Google.Protobuf;
+using GovChain.Core.Crypto;
 using GovChain.Core.Hashing;
+using GovChain.Node.Setup;
 using GovChain.Tests.Fixtures;
 
 namespace GovChain.Integration.Tests.Interop;
@@ -34,6 +36,7 @@ public sealed class JsProofHopsTests : IDisposable
             genesis = new
             {
                 chainId = chain.Genesis.ChainId,
+                json = chain.Genesis.ToJson(),
                 departments = chain.Genesis.Proto.Departments.Select(d => new { id = d.Id, validatorKey = Hex.Encode(d.ValidatorKey.Span), votingPower = d.VotingPower }),
             },
             cases = cases.Select(c => new { name = c.Key, proof = Hex.Encode(c.Value.ToByteArray()) }),
@@ -46,6 +49,7 @@ public sealed class JsProofHopsTests : IDisposable
         var verdicts = js.GetProperty("verdicts");
 
         Assert.Equal(chain.Genesis.Validators.Hash.ToString(), js.GetProperty("genesisSetHash").GetString());
+        Assert.Equal(chain.Genesis.Hash.ToString(), js.GetProperty("genesisHash").GetString());
         var rotated = verdicts.GetProperty("rotated");
         Assert.True(rotated.GetProperty("proven").GetBoolean(), rotated.GetProperty("problems").ToString());
         Assert.Equal(HopChainFixture.Rotations, rotated.GetProperty("hops").GetInt32());
@@ -55,6 +59,37 @@ public sealed class JsProofHopsTests : IDisposable
         Assert.Contains("missing", Refused(verdicts, "lastMissing"), StringComparison.Ordinal);
         Assert.Contains("forged", Refused(verdicts, "forged"), StringComparison.Ordinal);
         Assert.Contains("not the one its header names", Refused(verdicts, "swappedSet"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsGenesisHash_OfANetworkInitGenesis_EqualsTheNodes()
+    {
+        // What `govchain network init` writes: endpoints, TLS certificates, roles and consensus parameters all hashed.
+        using var network = new NetworkBlueprint
+        {
+            ChainId = "govchain-js-genesis",
+            RoleHolders = NetworkBlueprint.StandardRoleHolders(NetworkBlueprint.DefaultDepartments),
+            BasePort = 47000,
+            KeyCost = new KeyFile.KdfCost(1, 1UL << 20),
+        }.Generate();
+        var genesis = network.Genesis;
+        Assert.NotEmpty(genesis.Proto.Departments[0].TlsCertificate);
+        var input = new
+        {
+            genesis = new
+            {
+                chainId = genesis.ChainId,
+                json = genesis.ToJson(),
+                departments = genesis.Proto.Departments.Select(d => new { id = d.Id, validatorKey = Hex.Encode(d.ValidatorKey.Span), votingPower = d.VotingPower }),
+            },
+            cases = Array.Empty<object>(),
+        };
+        var file = Path.Combine(_folder, "genesis-case.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(input));
+
+        var output = await NodeJsScript.RunAsync("proof-hops.js", new Dictionary<string, string> { ["GOVCHAIN_PROTO_ROOT"] = NodeJsScript.ProtoRoot }, TimeSpan.FromSeconds(60), file);
+
+        Assert.Equal(genesis.Hash.ToString(), JsonDocument.Parse(output).RootElement.GetProperty("genesisHash").GetString());
     }
 
     private static string Refused(JsonElement verdicts, string name)

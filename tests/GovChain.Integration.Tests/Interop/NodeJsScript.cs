@@ -22,7 +22,12 @@ internal static class NodeJsScript
     /// </summary>
     public static async Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan limit, params string[] arguments)
     {
-        EnsureInstalled();
+        // A script given by its full path (such as the public page's browser test) brings its own packages.
+        if (!Path.IsPathRooted(script))
+        {
+            EnsureInstalled();
+        }
+
         var info = new ProcessStartInfo("node")
         {
             WorkingDirectory = JsDirectory,

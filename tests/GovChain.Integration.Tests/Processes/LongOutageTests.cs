@@ -101,7 +101,7 @@ public sealed partial class LongOutageTests : IAsyncLifetime
         // The certificate as another node stored it: the restarted validator's precommit is in it.
         var certified = await _cluster.Client(0).GetBlockAsync(top);
         Assert.NotNull(certified);
-        var check = CommitCertificates.Verify(certified.Certificate, genesis.Validators, genesis.ChainId, top, certified.Block.Header.Hash());
+        var check = CommitCertificates.Verify(certified.Certificate, genesis.Validators, genesis.SigningChainId, top, certified.Block.Header.Hash());
         Assert.True(check.IsValid, check.Reason);
         Assert.Contains(certified.Certificate.Signatures, s => new Hash32(s.Validator.Span) == downKey);
 

@@ -26,6 +26,7 @@ internal sealed class ProcessCluster : IDisposable
     private readonly GovChainClient[] _clients;
     private readonly ProcessClusterOptions _options;
     private readonly NetworkDepartment[] _departments;
+    private readonly GeneratedNetwork _network;
 
     public ProcessCluster(ProcessClusterOptions? options = null)
     {
@@ -38,7 +39,11 @@ internal sealed class ProcessCluster : IDisposable
             ChainId = "govchain-processes",
             Departments = Names,
             // A cluster whose membership changes needs each department's admin to propose and approve.
-            RoleHolders = [new RoleHolderSpec("registrar", "land.registrar", Departments[0]), .. _options.LaterDepartments.Count > 0 ? Names.Select(d => new RoleHolderSpec($"admin-{d}", "department.admin", d)) : []],
+            RoleHolders =
+            [
+                .. _options.StandardRoles ? NetworkBlueprint.StandardRoleHolders(Departments) : [new RoleHolderSpec("registrar", "land.registrar", Departments[0])],
+                .. _options.LaterDepartments.Count > 0 ? Names.Select(d => new RoleHolderSpec($"admin-{d}", "department.admin", d)) : [],
+            ],
             GenesisTime = DateTimeOffset.UtcNow.AddMinutes(-1),
             CertificateValidity = TimeSpan.FromDays(1),
             KeyCost = CheapKdf,
@@ -49,6 +54,7 @@ internal sealed class ProcessCluster : IDisposable
         _folder = network.WriteTo(Root);
         _departments = [.. network.Departments];
         Network = network;
+        _network = network;
         Registrar = network.RoleHolder("registrar").Key;
         if (_options.LaterDepartments.Count > 0)
         {
@@ -105,6 +111,15 @@ internal sealed class ProcessCluster : IDisposable
     public KeyPair Registrar { get; }
 
     public NodeProcess[] Nodes { get; }
+
+    /// <summary>The key of a role holder of the genesis by its name ("registrar", "bank", "university", ...).</summary>
+    public KeyPair RoleKey(string name) => _network.RoleHolder(name).Key;
+
+    /// <summary>The genesis every node of the cluster runs, as its JSON file.</summary>
+    public string GenesisJson => _network.Genesis.ToJson();
+
+    /// <summary>The https address of node <paramref name="i"/>'s client endpoint (and so of its public page).</summary>
+    public Uri ClientUri(int i) => _network.Departments[i].ClientUri;
 
     /// <summary>An SDK client of node <paramref name="i"/>'s client API, trusting that node's certificate only.</summary>
     public GovChainClient Client(int i) => _clients[i];
@@ -303,6 +318,9 @@ internal sealed record ProcessClusterOptions
 
     /// <summary>Departments generated beside the genesis ones (keys, certificates, configurations) but left out of genesis, for governance to add.</summary>
     public IReadOnlyList<string> LaterDepartments { get; init; } = [];
+
+    /// <summary>The standard role holders of <c>network init</c> (registrar, bank, university, procurement officer, inspector) instead of the registrar alone.</summary>
+    public bool StandardRoles { get; init; }
 }
 
 /// <summary>A failed expectation about the cluster; its message carries the nodes' log tails.</summary>

@@ -16,6 +16,7 @@ const Domain = Object.freeze({
   StateLeaf: 0x0a,
   StateNode: 0x0b,
   StateKey: 0x0c,
+  Genesis: 0x0e,
 });
 
 const VOTE_TYPE_PRECOMMIT = 2;
@@ -63,9 +64,52 @@ function txId(bodyBytes) {
   return tagged(Domain.TransactionId, bodyBytes);
 }
 
+/**
+ * A protobuf-JSON genesis (what genesis.json holds: camelCase or proto names, bytes in base64,
+ * 64-bit numbers as text or numbers) as the plain object proto-codec encodes for `typeName`.
+ */
+function fromProtoJson(codec, typeName, json) {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${typeName} is not a JSON object`);
+  const { list } = codec.fields(typeName);
+  const byName = new Map();
+  for (const f of list) {
+    byName.set(f.name, f);
+    byName.set(f.name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), f);
+  }
+  const out = {};
+  for (const [key, value] of Object.entries(json)) {
+    const field = byName.get(key);
+    if (!field) throw new Error(`${typeName} has no field ${key}`);
+    if (value === null) continue;
+    const one = (v) => {
+      switch (field.type) {
+        case 'TYPE_MESSAGE': return fromProtoJson(codec, field.messageType, v);
+        case 'TYPE_BYTES': return Buffer.from(String(v), 'base64');
+        case 'TYPE_STRING': return String(v);
+        case 'TYPE_BOOL': return Boolean(v);
+        case 'TYPE_UINT64': case 'TYPE_INT64': return BigInt(v);
+        case 'TYPE_UINT32': case 'TYPE_INT32': return Number(v);
+        default: throw new Error(`${typeName}.${field.name}: ${field.type} is not read from genesis JSON`);
+      }
+    };
+    out[field.name] = field.repeated ? value.map(one) : one(value);
+  }
+  return out;
+}
+
+/** The genesis hash (src/Core/Genesis/GenesisDocument.cs): the Genesis message's canonical bytes under the genesis tag. */
+function genesisHash(codec, genesisJson) {
+  return tagged(Domain.Genesis, codec.encode('govchain.v1.Genesis', fromProtoJson(codec, 'govchain.v1.Genesis', genesisJson)));
+}
+
+/** What votes sign in place of the bare chain id (GenesisDocument.SigningChainId): "<chain id>/<genesis hash hex>". */
+function signingChainId(chainId, hash) {
+  return `${chainId}/${hash.toString('hex')}`;
+}
+
 /** What a validator signs to precommit `blockHash` (src/Core/Blocks/SignBytes.cs layout, big-endian). */
-function precommitSignBytes(chainId, height, round, blockHash) {
-  const chain = Buffer.from(chainId, 'utf8');
+function precommitSignBytes(signingId, height, round, blockHash) {
+  const chain = Buffer.from(signingId, 'utf8');
   const fixed = Buffer.alloc(1 + 8 + 4);
   fixed.writeUInt8(VOTE_TYPE_PRECOMMIT, 0);
   fixed.writeBigUInt64BE(BigInt(height), 1);
@@ -79,8 +123,9 @@ function precommitSignBytes(chainId, height, round, blockHash) {
  * each signer is a trusted validator counted once, and they hold more than 2/3 of the power.
  * `header` and `validators` are decoded messages carrying their wire bytes in `$bytes`; without
  * `validators`, `validatorSetHash` is the hash of the trusted set (a hop's set, known already).
+ * `chainId` is what headers carry, `signingId` what the votes signed (signingChainId).
  */
-function checkCertifiedHeader({ chainId, header, certificate, validators, validatorSetHash: givenSetHash, trusted }) {
+function checkCertifiedHeader({ chainId, signingId, header, certificate, validators, validatorSetHash: givenSetHash, trusted }) {
   const problems = [];
   const blockHash = tagged(Domain.BlockHeader, header.$bytes);
   const validatorSetHash = validators ? tagged(Domain.ValidatorSet, validators.$bytes) : givenSetHash;
@@ -90,7 +135,7 @@ function checkCertifiedHeader({ chainId, header, certificate, validators, valida
   if (!blockHash.equals(certificate.block_hash)) problems.push('certificate is for another block hash');
 
   const totalPower = trusted.reduce((sum, v) => sum + v.power, 0n);
-  const signBytes = precommitSignBytes(chainId, certificate.height, certificate.round, certificate.block_hash);
+  const signBytes = precommitSignBytes(signingId, certificate.height, certificate.round, certificate.block_hash);
   const seen = new Set();
   let signedPower = 0n;
   let validSignatures = 0;
@@ -148,7 +193,7 @@ function genesisSet(codec, trusted) {
  * a different next set, carries that set, and is certified by more than 2/3 of the power of
  * the set before it. Structure first, signatures last. Returns { ok, problem, set, hops }.
  */
-function walkValidatorSetHops({ chainId, genesis, hops, height }) {
+function walkValidatorSetHops({ chainId, signingId, genesis, hops, height }) {
   const fail = (problem) => ({ ok: false, problem, set: null, hops: hops.length });
   if (hops.length > MAX_HOPS) return fail(`the proof carries ${hops.length} validator-set changes; at most ${MAX_HOPS} are accepted`);
   const sets = [genesis];
@@ -171,7 +216,7 @@ function walkValidatorSetHops({ chainId, genesis, hops, height }) {
   }
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i];
-    const check = checkCertifiedHeader({ chainId, header: hop.header, certificate: hop.certificate, validators: null, validatorSetHash: sets[i].hash, trusted: sets[i].members });
+    const check = checkCertifiedHeader({ chainId, signingId, header: hop.header, certificate: hop.certificate, validators: null, validatorSetHash: sets[i].hash, trusted: sets[i].members });
     if (!check.ok) return fail(`validator-set change ${i + 1} (block ${hop.header.height}) is not certified by the validator set before it: ${check.problems.join('; ')}; the hop is forged`);
   }
   return { ok: true, problem: null, set: sets[sets.length - 1], hops: hops.length };
@@ -182,14 +227,14 @@ function walkValidatorSetHops({ chainId, genesis, hops, height }) {
  * height, that set the one the header names, its certificate by more than 2/3 of that set.
  * `proof` is a decoded TransactionProof or CertifiedStateProof; `genesis` is genesisSet(...).
  */
-function checkProofHeader({ chainId, genesis, proof }) {
+function checkProofHeader({ chainId, signingId, genesis, proof }) {
   const hops = proof.validator_set_hops || [];
-  const walk = walkValidatorSetHops({ chainId, genesis, hops, height: proof.header.height });
+  const walk = walkValidatorSetHops({ chainId, signingId, genesis, hops, height: proof.header.height });
   if (!walk.ok) return { ok: false, problems: [walk.problem], hops: hops.length };
   if (!walk.set.hash.equals(proof.header.validator_set_hash)) {
     return { ok: false, problems: [`the header is certified by another validator set than the one trusted at its height after ${hops.length} validator-set changes: a change is missing from the proof`], hops: hops.length };
   }
-  const check = checkCertifiedHeader({ chainId, header: proof.header, certificate: proof.certificate, validators: proof.validators, trusted: walk.set.members });
+  const check = checkCertifiedHeader({ chainId, signingId, header: proof.header, certificate: proof.certificate, validators: proof.validators, trusted: walk.set.members });
   return Object.assign(check, { hops: hops.length, timeUnixMs: Number(proof.header.time_unix_ms) });
 }
 
@@ -268,5 +313,5 @@ function foldStatePath(bottom, keyHash, siblings, stateRoot) {
 module.exports = {
   Domain, tagged, sha256, keyFromSeed, newKey, sign, verify, txId,
   precommitSignBytes, checkCertifiedHeader, verifyInclusion, verifyStateMembership, verifyStateAbsence,
-  genesisSet, trustedSetOf, walkValidatorSetHops, checkProofHeader, MAX_HOPS,
+  genesisHash, signingChainId, genesisSet, trustedSetOf, walkValidatorSetHops, checkProofHeader, MAX_HOPS,
 };

@@ -24,7 +24,7 @@ function required(name) {
   return value;
 }
 
-function loadGenesis(file) {
+function loadGenesis(file, codec) {
   const g = JSON.parse(fs.readFileSync(file, 'utf8'));
   const trusted = (g.departments || []).map((d) => ({
     departmentId: d.id,
@@ -32,7 +32,7 @@ function loadGenesis(file) {
     power: BigInt(d.votingPower || 0),
   }));
   if (!g.chainId || trusted.length === 0) throw new Error(`${file} names no chain id or no validators`);
-  return { chainId: g.chainId, trusted };
+  return { chainId: g.chainId, signingId: cc.signingChainId(g.chainId, cc.genesisHash(codec, g)), trusted };
 }
 
 class Agency {
@@ -40,7 +40,7 @@ class Agency {
     this.protocol = rpc.loadProtocol(rpc.findProtoRoot(process.env.GOVCHAIN_PROTO_ROOT));
     this.codec = this.protocol.codec;
     this.client = rpc.connect(this.protocol, required('GOVCHAIN_ADDRESS'), required('GOVCHAIN_CA_FILE'));
-    this.genesis = loadGenesis(required('GOVCHAIN_GENESIS_FILE'));
+    this.genesis = loadGenesis(required('GOVCHAIN_GENESIS_FILE'), this.codec);
     this.genesisSet = cc.genesisSet(this.codec, this.genesis.trusted);
     this.codecChecks = [];
   }
@@ -112,7 +112,7 @@ class Agency {
   }
 
   checkTransactionProof(proof, expectedId) {
-    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, signingId: this.genesis.signingId, genesis: this.genesisSet, proof });
     const body = this.codec.decode('govchain.v1.TransactionBody', proof.transaction.body);
     const id = cc.txId(proof.transaction.body);
     const receipt = proof.receipt;
@@ -130,7 +130,7 @@ class Agency {
   }
 
   checkAbsenceProof(certified, key) {
-    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof: certified });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, signingId: this.genesis.signingId, genesis: this.genesisSet, proof: certified });
     const proof = certified.proof;
     // Claiming a value for the absent key must not verify either way.
     const claimed = Object.assign({}, proof, { exists: true, value: Buffer.from('forged') });
@@ -145,7 +145,7 @@ class Agency {
   }
 
   checkStateProof(certified, key, expectedOwner) {
-    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, genesis: this.genesisSet, proof: certified });
+    const header = cc.checkProofHeader({ chainId: this.genesis.chainId, signingId: this.genesis.signingId, genesis: this.genesisSet, proof: certified });
     const proof = certified.proof;
     const parcel = proof.exists ? this.codec.decode('govchain.v1.Parcel', proof.value) : null;
     // A node that altered the record (one byte of the value) must not get past the same check.

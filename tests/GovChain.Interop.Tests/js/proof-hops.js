@@ -17,14 +17,16 @@ const input = JSON.parse(fs.readFileSync(file, 'utf8'));
 const { codec } = rpc.loadProtocol(rpc.findProtoRoot(process.env.GOVCHAIN_PROTO_ROOT));
 const trusted = input.genesis.departments.map((d) => ({ departmentId: d.id, publicKey: Buffer.from(d.validatorKey, 'hex'), power: BigInt(d.votingPower) }));
 const genesis = cc.genesisSet(codec, trusted);
+const genesisHash = cc.genesisHash(codec, JSON.parse(input.genesis.json));
+const signingId = cc.signingChainId(input.genesis.chainId, genesisHash);
 
 const verdicts = {};
 for (const c of input.cases) {
   const proof = codec.decode('govchain.v1.TransactionProof', Buffer.from(c.proof, 'hex'));
-  const header = cc.checkProofHeader({ chainId: input.genesis.chainId, genesis, proof });
+  const header = cc.checkProofHeader({ chainId: input.genesis.chainId, signingId, genesis, proof });
   const id = cc.txId(proof.transaction.body);
   const included = header.ok && cc.verifyInclusion(id, proof.tx_inclusion, proof.header.tx_root)
     && cc.verifyInclusion(cc.tagged(cc.Domain.Receipt, proof.receipt.$bytes), proof.receipt_inclusion, proof.header.receipts_root);
   verdicts[c.name] = { proven: header.ok && included, problems: header.problems, hops: header.hops, height: Number(proof.header.height), timeUnixMs: Number(proof.header.time_unix_ms) };
 }
-process.stdout.write(JSON.stringify({ genesisSetHash: genesis.hash.toString('hex'), verdicts }) + '\n');
+process.stdout.write(JSON.stringify({ genesisSetHash: genesis.hash.toString('hex'), genesisHash: genesisHash.toString('hex'), verdicts }) + '\n');

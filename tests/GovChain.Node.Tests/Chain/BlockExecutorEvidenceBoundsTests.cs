@@ -14,7 +14,7 @@ public sealed class BlockExecutorEvidenceBoundsTests
     private static void Commit(TestCluster cluster, BlockExecutor executor, Block block)
     {
         var hash = block.Header.Hash();
-        var vote = Votes.Sign(TestCluster.ChainId, VoteType.Precommit, block.Header.Height, 0, hash, cluster.ValidatorKeys[0]);
+        var vote = Votes.Sign(cluster.Genesis.SigningChainId, VoteType.Precommit, block.Header.Height, 0, hash, cluster.ValidatorKeys[0]);
         executor.Commit(block, hash, CommitCertificates.FromPrecommits(block.Header.Height, 0, hash, [vote]));
     }
 
@@ -44,13 +44,13 @@ public sealed class BlockExecutorEvidenceBoundsTests
         await using var cluster = new TestCluster(1, inMemory: true);
         var node = cluster.Create(0);
         var executor = node.Executor;
-        var observer = new ConsensusMachine(new ConsensusOptions(TestCluster.ChainId), 1, executor.Validators.For(1), null, Ed25519SignatureVerifier.Instance);
+        var observer = new ConsensusMachine(new ConsensusOptions(TestCluster.ChainId) { SigningId = cluster.Genesis.SigningChainId }, 1, executor.Validators.For(1), null, Ed25519SignatureVerifier.Instance);
         observer.Start();
         var size = (int)(executor.MaxBlockBytes * 2 / 3);
         foreach (var time in new long[] { 1, 2 })
         {
             var block = LargeBlock(cluster, size, time);
-            observer.Handle(new MessageReceived(new ConsensusMessage { Proposal = Votes.SignProposal(TestCluster.ChainId, 1, 0, -1, block, cluster.ValidatorKeys[0]) }));
+            observer.Handle(new MessageReceived(new ConsensusMessage { Proposal = Votes.SignProposal(cluster.Genesis.SigningChainId, 1, 0, -1, block, cluster.ValidatorKeys[0]) }));
         }
 
         var evidence = Assert.Single(observer.Evidence);
@@ -75,8 +75,8 @@ public sealed class BlockExecutorEvidenceBoundsTests
         }
 
         Assert.True(node.Database.State.OldestHeight > 3, $"oldest state kept is {node.Database.State.OldestHeight}");
-        var a = Votes.Sign(TestCluster.ChainId, VoteType.Prevote, 5, 0, new Hash32(TestCluster.Sha("a")), cluster.ValidatorKeys[0]);
-        var b = Votes.Sign(TestCluster.ChainId, VoteType.Prevote, 5, 0, new Hash32(TestCluster.Sha("b")), cluster.ValidatorKeys[0]);
+        var a = Votes.Sign(cluster.Genesis.SigningChainId, VoteType.Prevote, 5, 0, new Hash32(TestCluster.Sha("a")), cluster.ValidatorKeys[0]);
+        var b = Votes.Sign(cluster.Genesis.SigningChainId, VoteType.Prevote, 5, 0, new Hash32(TestCluster.Sha("b")), cluster.ValidatorKeys[0]);
         var evidence = EvidenceCanonicalForm.Canonicalize(new Evidence { DuplicateVote = new DuplicateVoteEvidence { VoteA = a, VoteB = b } });
 
         Assert.Empty(executor.BuildProposal(31, [evidence]).Block.Evidence);

@@ -27,7 +27,7 @@ public sealed class BlockExecutorEvidenceTests : IAsyncLifetime
 
     /// <summary>A prevote of the only validator at height 1 for a block named by <paramref name="name"/>.</summary>
     private Vote Prevote(string name, uint round = 0) =>
-        Votes.Sign(TestCluster.ChainId, VoteType.Prevote, 1, round, new Hash32(TestCluster.Sha(name)), _cluster.ValidatorKeys[0]);
+        Votes.Sign(_cluster.Genesis.SigningChainId, VoteType.Prevote, 1, round, new Hash32(TestCluster.Sha(name)), _cluster.ValidatorKeys[0]);
 
     private static Evidence Pair(Vote a, Vote b) => new() { DuplicateVote = new DuplicateVoteEvidence { VoteA = a, VoteB = b } };
 
@@ -52,7 +52,7 @@ public sealed class BlockExecutorEvidenceTests : IAsyncLifetime
     private void Commit(Block block)
     {
         var hash = block.Header.Hash();
-        var vote = Votes.Sign(TestCluster.ChainId, VoteType.Precommit, block.Header.Height, 0, hash, _cluster.ValidatorKeys[0]);
+        var vote = Votes.Sign(_cluster.Genesis.SigningChainId, VoteType.Precommit, block.Header.Height, 0, hash, _cluster.ValidatorKeys[0]);
         Executor.Commit(block, hash, CommitCertificates.FromPrecommits(block.Header.Height, 0, hash, [vote]));
     }
 

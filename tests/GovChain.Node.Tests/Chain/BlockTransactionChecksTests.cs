@@ -63,7 +63,7 @@ public sealed class BlockTransactionChecksTests : IAsyncLifetime
     private CommitCertificate Certify(Block block)
     {
         var hash = block.Header.Hash();
-        var vote = Votes.Sign(TestCluster.ChainId, VoteType.Precommit, block.Header.Height, 0, hash, _cluster.ValidatorKeys[0]);
+        var vote = Votes.Sign(_cluster.Genesis.SigningChainId, VoteType.Precommit, block.Header.Height, 0, hash, _cluster.ValidatorKeys[0]);
         return CommitCertificates.FromPrecommits(block.Header.Height, 0, hash, [vote]);
     }
 

@@ -25,7 +25,7 @@ public sealed class CommitFeedTests : IAsyncLifetime
         var height = _node.Database.Blocks.LastHeight + 1;
         var block = _node.Executor.BuildProposal(height, []).Block;
         var hash = block.Header.Hash();
-        var vote = Votes.Sign(TestCluster.ChainId, VoteType.Precommit, height, 0, hash, _cluster.ValidatorKeys[0]);
+        var vote = Votes.Sign(_cluster.Genesis.SigningChainId, VoteType.Precommit, height, 0, hash, _cluster.ValidatorKeys[0]);
         _node.Executor.Commit(block, hash, CommitCertificates.FromPrecommits(height, 0, hash, [vote]));
     }
 

@@ -17,7 +17,7 @@ public sealed class ByzantineTests
     {
         await using var cluster = new TestCluster(4, inMemory: true);
         var liar = cluster.Hub.Join("dept-3", cluster.ValidatorKey(3));
-        await liar.StartAsync(new Equivocator(liar, cluster.ValidatorKeys[3]), CancellationToken.None);
+        await liar.StartAsync(new Equivocator(liar, cluster.ValidatorKeys[3], cluster.Genesis.SigningChainId), CancellationToken.None);
         var nodes = new[] { 0, 1, 2 }.Select(cluster.Create).ToList();
         using var exporter = new PrometheusExporter(nodes[0].Metrics.Meter);
         await Task.WhenAll(nodes.Select(n => n.StartAsync()));
@@ -54,7 +54,7 @@ public sealed class ByzantineTests
     }
 
     /// <summary>A validator that answers every proposal with two different prevotes and two different precommits.</summary>
-    private sealed class Equivocator(InMemoryPeerNetwork network, KeyPair key) : IPeerHandler
+    private sealed class Equivocator(InMemoryPeerNetwork network, KeyPair key, string signingId) : IPeerHandler
     {
         public ulong Height => 0;
 
@@ -69,8 +69,8 @@ public sealed class ByzantineTests
             var hash = p.Block.Header.Hash();
             foreach (var type in new[] { VoteType.Prevote, VoteType.Precommit })
             {
-                network.Broadcast(new ConsensusMessage { Vote = Votes.Sign(TestCluster.ChainId, type, p.Height, p.Round, hash, key) });
-                network.Broadcast(new ConsensusMessage { Vote = Votes.Sign(TestCluster.ChainId, type, p.Height, p.Round, null, key) });
+                network.Broadcast(new ConsensusMessage { Vote = Votes.Sign(signingId, type, p.Height, p.Round, hash, key) });
+                network.Broadcast(new ConsensusMessage { Vote = Votes.Sign(signingId, type, p.Height, p.Round, null, key) });
             }
         }
 

@@ -109,7 +109,7 @@ public sealed class HostilePeerTests
             var key = cluster.ValidatorKeys[Hostile];
             var ahead = cluster.MaxHeight + 2;
             var votes = Enumerable.Range(0, 6000)
-                .Select(i => new ConsensusMessage { Vote = Votes.Sign(TestCluster.ChainId, VoteType.Prevote, ahead + (ulong)(i / 50), (uint)(i % 50), null, key) })
+                .Select(i => new ConsensusMessage { Vote = Votes.Sign(cluster.Genesis.SigningChainId, VoteType.Prevote, ahead + (ulong)(i / 50), (uint)(i % 50), null, key) })
                 .ToList();
             var before = cluster.MinHeight;
             foreach (var vote in votes)

@@ -34,6 +34,7 @@ public sealed class EngineUpgradeTests : IDisposable
 
         using (var db = NodeDatabase.Open(dir, ChainWriter.ChainId, ChainWriter.GenesisHash, logger: log))
         {
+            Assert.Equal(NodeDatabase.UnboundGenesisFormatVersion, db.StoredFormatVersion); // written before votes bound the genesis hash: a node refuses it
             Assert.Equal(4ul, db.Blocks.LastHeight);
             Assert.Equal(FixtureRoot, db.State.Root.ToString());
             Assert.Equal(FixtureBlock4, db.Blocks.GetBlock(4)!.Hash.ToString());
@@ -75,6 +76,7 @@ public sealed class EngineUpgradeTests : IDisposable
         var log = new RecordingLogger();
         using (var db = NodeDatabase.Open(_temp.Sub("new"), ChainWriter.ChainId, ChainWriter.GenesisHash, logger: log))
         {
+            Assert.Equal(NodeDatabase.FormatVersion, db.StoredFormatVersion);
             Assert.Equal("rocksdb " + RocksDataVersion.Engine.ToString(3), db.RecordedEngine);
         }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using GovChain.Core.Proofs;
 using GovChain.Protocol;
 
 namespace GovChain.Cli.Proofs;
@@ -43,13 +44,11 @@ internal sealed class ProofFileException : Exception
 internal sealed class ProofFile
 {
     public const int MaxBytes = 8 << 20;
-    public const byte Version = 1;
-    public const string JsonFormatName = "govchain-proof";
+    public const byte Version = ProofJson.Version;
+    public const string JsonFormatName = ProofJson.FormatName;
 
     private static readonly byte[] Magic = "GOVPROOF"u8.ToArray();
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private ProofFile(ProofKind kind, IMessage message)
     {
@@ -83,13 +82,8 @@ internal sealed class ProofFile
         return bytes;
     }
 
-    public string ToJson() => new JsonObject
-    {
-        ["format"] = JsonFormatName,
-        ["version"] = Version,
-        ["kind"] = Kind == ProofKind.Transaction ? "transaction" : "state",
-        ["proof"] = JsonNode.Parse(Formatter.Format(Message)),
-    }.ToJsonString(Indented);
+    /// <summary>The JSON encoding, written by Core so a node's public page serves the very same document.</summary>
+    public string ToJson() => Kind == ProofKind.Transaction ? ProofJson.Write(Transaction!) : ProofJson.Write(State!);
 
     /// <summary>Writes the file whole (a temporary file renamed), so a reader never sees half a proof.</summary>
     public void Write(string path, bool json)
