@@ -96,7 +96,7 @@ public sealed class ByzantineValidatorTests : IAsyncLifetime
         foreach (var e in evidence)
         {
             Assert.True(EvidenceCanonicalForm.IsCanonical(e), $"evidence of {Offence(e)} is not in canonical order");
-            Assert.Null(EvidenceVerifier.Check(e, genesis.Validators, genesis.ChainId, Ed25519SignatureVerifier.Instance));
+            Assert.Null(EvidenceVerifier.Check(e, genesis.Validators, genesis.SigningChainId, Ed25519SignatureVerifier.Instance));
             Assert.Equal(byzantineKey, Offender(e));
         }
 
