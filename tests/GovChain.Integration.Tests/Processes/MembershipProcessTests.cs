@@ -81,7 +81,9 @@ public sealed class MembershipProcessTests(ITestOutputHelper output) : IDisposab
         _cluster.Nodes[Justice].Kill();
         var atKill = await _cluster.HeightAsync(Registry);
         await _cluster.WaitForHeightAsync([Registry, Finance, Education, Health], atKill + 5, Limit);
-        Assert.True(await SignedAsync(Health, health.ValidatorKey.PublicKeyBytes(), atKill + 4), "health's vote is in a certificate while justice is down");
+        // Three originals are enough for a certificate, so health's vote is in some, not necessarily in each.
+        var healthAfterKill = await WaitForSignatureAsync(Health, health.ValidatorKey.PublicKeyBytes(), atKill + 1);
+        output.WriteLine($"(a) justice killed at height {atKill}; health's precommit in the certificate of height {healthAfterKill}");
         output.WriteLine($"(a) justice killed at height {atKill}; the other four committed on to {await _cluster.HeightAsync(Registry)}");
         await _cluster.StartAsync(Justice, Limit);
         await _cluster.WaitForHeightAsync([Justice], await _cluster.HeightAsync(Registry), Limit);
