@@ -18,10 +18,7 @@ public sealed class ProofHopsNetworkTests : IAsyncLifetime
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     private readonly DepartmentNetwork _network = new();
 
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(Enumerable.Range(0, DepartmentNetwork.Departments.Length).Select(_network.StartAsync));
-    }
+    public Task InitializeAsync() => _network.StartAllAsync();
 
     public async Task DisposeAsync() => await _network.DisposeAsync();
 

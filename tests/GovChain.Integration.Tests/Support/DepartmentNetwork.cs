@@ -80,6 +80,9 @@ internal sealed class DepartmentNetwork : IAsyncDisposable
 
     public int PeerPort(int i) => _network.Departments[i].PeerPort;
 
+    /// <summary>Starts every department's node at once.</summary>
+    public Task StartAllAsync() => Task.WhenAll(Enumerable.Range(0, Departments.Length).Select(StartAsync));
+
     public async Task StartAsync(int i)
     {
         var settings = new GovChainNodeSettings { PeerNetworkFactory = StandardNode.CreatePeerNetwork, ValidatorKey = ValidatorKeys[i] };
