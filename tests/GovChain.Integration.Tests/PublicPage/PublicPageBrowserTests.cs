@@ -196,25 +196,20 @@ public sealed class PublicPageBrowserTests
             await OkAsync(2, Role("university"), IdentityRegistry.IssueCredential(Revoked, "diploma", other.PublicKey, SHA256.HashData("MSc Physics, grade B"u8)));
             await OkAsync(2, Role("university"), IdentityRegistry.RevokeCredential(Revoked, "found copied"));
 
+            // Deadlines are heights and the test network makes empty blocks as fast as it can, so each
+            // window is wide enough for its submissions on a loaded machine, and they go in together.
             var start = await _cluster.HeightAsync(1);
-            var bidDeadline = start + 6;
-            var revealDeadline = bidDeadline + 6;
+            var bidDeadline = start + 30;
+            var revealDeadline = bidDeadline + 30;
             await OkAsync(1, Role("procurement-officer"), ProcurementRegistry.PublishTender(
                 Tender, "Resurfacing of route 3", SHA256.HashData("specification v1"u8), bidDeadline, revealDeadline,
                 ProcurementRegistry.Milestone("first half", 5000), ProcurementRegistry.Milestone("completion", 5000)));
             var bidders = new[] { (Key: NewKey(), Amount: 940_000UL), (Key: NewKey(), Amount: 900_000UL) };
             var signers = bidders.Select(b => Signer(b.Key)).ToArray();
             var salts = bidders.Select(_ => BidCommitment.NewSalt()).ToArray();
-            for (var i = 0; i < bidders.Length; i++)
-            {
-                await OkAsync(3, signers[i], ProcurementRegistry.SubmitBid(Tender, bidders[i].Key.PublicKey, bidders[i].Amount, salts[i]));
-            }
-
+            await Task.WhenAll(bidders.Select((b, i) => OkAsync(3, signers[i], ProcurementRegistry.SubmitBid(Tender, b.Key.PublicKey, b.Amount, salts[i]))));
             await _cluster.WaitForHeightAsync([1, 3], bidDeadline + 1, Bound);
-            for (var i = 0; i < bidders.Length; i++)
-            {
-                await OkAsync(3, signers[i], ProcurementRegistry.RevealBid(Tender, bidders[i].Amount, salts[i]));
-            }
+            await Task.WhenAll(bidders.Select((b, i) => OkAsync(3, signers[i], ProcurementRegistry.RevealBid(Tender, b.Amount, salts[i]))));
 
             await _cluster.WaitForHeightAsync([1], revealDeadline + 1, Bound);
             TenderAwardHeight = (await OkAsync(1, Role("procurement-officer"), ProcurementRegistry.AwardTender(Tender))).Height;
